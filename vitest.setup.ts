@@ -1,0 +1,2 @@
+// tsyringe needs the Reflect metadata API; every entry point (CLI, tests, benchmarks) imports it once.
+import 'reflect-metadata';
