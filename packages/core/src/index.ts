@@ -1,0 +1,30 @@
+// The public surface of @kirchhoff/core: named re-exports only.
+export { createKirchhoffContainer } from './container';
+export { KirchhoffError, ValidationError, type Issue } from './errors';
+export { Registry, type Named } from './registry';
+export { BRANCH_FAMILY, BRANCH_TYPE, DATASET, DERIVATIVE_RULE, SOLVER, STEP_CONTROLLER } from './tokens';
+export type { Dataset, DatasetLoadOptions, DatasetMeta, DatasetPlugin } from './dataset';
+
+export { createMath } from './math';
+export { builtinFunctionRules, type FunctionRule } from './symbolic/functions';
+export { FunctionTable } from './symbolic/function-table';
+export { parseExpression, type ExpressionContext } from './symbolic/expression';
+export { Differentiator } from './symbolic/differentiate';
+export { compileLaw, type CompiledLaw, type PointValues } from './symbolic/compile-law';
+export { twoTerminalLaw, type CurrentStamp, type ElementLaw, type LawCurrent } from './symbolic/element-law';
+export type { JvpKernel, LawKernels, PartialsKernel, RhsKernel, VjpKernel } from './symbolic/kernels';
+export {
+  compileBranchType,
+  defineBranch,
+  defineBranchFamily,
+  type BranchFamily,
+  type BranchParam,
+  type BranchType,
+  type CompiledBranchType,
+  type InitSpec,
+} from './symbolic/branch-type';
+export { BranchCatalog, type BranchTypeRef } from './symbolic/branch-catalog';
+
+export { createCircuit, edgeCount, type BranchGroup, type BranchGroupInput, type Circuit, type CircuitInput } from './circuit/circuit';
+export { KclDynamics } from './dynamics/kcl-dynamics';
+export { describeStateIndex, type OdeTerm } from './ode/term';
