@@ -1,0 +1,11 @@
+export { conductance } from './conductance';
+export { polynomial, type PolynomialOptions } from './polynomial';
+export { branchFamilies, branchTypes, registerBranches } from './register';
+export { scaledTanh } from './scaled-tanh';
+export { shiftLeakyRelu1 } from './shift-leaky-relu-1';
+export { shiftLeakyRelu2 } from './shift-leaky-relu-2';
+export { shiftRelu1 } from './shift-relu-1';
+export { shiftRelu2 } from './shift-relu-2';
+export { shiftTanh1 } from './shift-tanh-1';
+export { shiftTanh2 } from './shift-tanh-2';
+export { shockleyDiode } from './shockley-diode';

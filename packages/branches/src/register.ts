@@ -1,0 +1,32 @@
+import { BRANCH_FAMILY, BRANCH_TYPE, type BranchFamily, type BranchType } from '@kirchhoff/core';
+import type { DependencyContainer } from 'tsyringe';
+import { conductance } from './conductance';
+import { polynomial } from './polynomial';
+import { scaledTanh } from './scaled-tanh';
+import { shiftLeakyRelu1 } from './shift-leaky-relu-1';
+import { shiftLeakyRelu2 } from './shift-leaky-relu-2';
+import { shiftRelu1 } from './shift-relu-1';
+import { shiftRelu2 } from './shift-relu-2';
+import { shiftTanh1 } from './shift-tanh-1';
+import { shiftTanh2 } from './shift-tanh-2';
+import { shockleyDiode } from './shockley-diode';
+
+/** Every built-in branch type, sorted by id. */
+export const branchTypes: readonly BranchType[] = [
+  conductance,
+  scaledTanh,
+  shiftLeakyRelu1,
+  shiftLeakyRelu2,
+  shiftRelu1,
+  shiftRelu2,
+  shiftTanh1,
+  shiftTanh2,
+  shockleyDiode,
+];
+
+export const branchFamilies: readonly BranchFamily[] = [polynomial as BranchFamily];
+
+export function registerBranches(container: DependencyContainer): void {
+  for (const type of branchTypes) container.register(BRANCH_TYPE, { useValue: type });
+  for (const family of branchFamilies) container.register(BRANCH_FAMILY, { useValue: family });
+}
