@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+
+/** `pnpm bench <name>`: runs scripts/bench/<name>.ts. Figures are medians of repeated runs in one process. */
+const benches: Record<string, () => Promise<{ run(): Promise<void> | void }>> = {
+  kernels: () => import('./bench/kernels'),
+};
+
+const name = process.argv[2];
+if (!name || !(name in benches)) {
+  console.error(`usage: pnpm bench <name>; benches: ${Object.keys(benches).join(', ')}`);
+  process.exit(2);
+}
+const bench = await benches[name]();
+await bench.run();
