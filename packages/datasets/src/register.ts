@@ -1,0 +1,14 @@
+import { DATASET, type DatasetPlugin } from '@kirchhoff/core';
+import type { DependencyContainer } from 'tsyringe';
+import { circles } from './circles';
+import { friedman1 } from './friedman1';
+import { spirals } from './spirals';
+import { twoMoons } from './two-moons';
+import { xor } from './xor';
+
+/** Every built-in dataset, sorted by id. */
+export const datasets: readonly DatasetPlugin[] = [circles, friedman1, spirals, twoMoons, xor];
+
+export function registerDatasets(container: DependencyContainer): void {
+  for (const dataset of datasets) container.register(DATASET, { useValue: dataset });
+}
