@@ -130,6 +130,16 @@ export class Differentiator {
       }
       return templates.map((t) => substitute(t, bindings));
     }
+    if (rule.definition) {
+      // A function defined by an expression and no explicit rule: differentiate its definition.
+      let templates = this.ruleCache.get(name);
+      if (!templates) {
+        const body = stripParentheses(mathjs.parse(rule.definition));
+        templates = rule.params.map((p) => this.derivative(body, p));
+        this.ruleCache.set(name, templates);
+      }
+      return templates.map((t) => substitute(t, bindings));
+    }
     let template = this.mathjsPartialCache.get(name);
     if (!template) {
       try {

@@ -17,7 +17,10 @@ export interface FunctionRule {
   readonly definition?: string;
   /** A `Math` function with the same meaning, when there is one. */
   readonly jsName?: string;
-  /** ∂f/∂param_i for each formal parameter, as expressions of `params`. Omitted: mathjs differentiates it. */
+  /**
+   * ∂f/∂param_i for each formal parameter, as expressions of `params`. Omitted: the engine differentiates
+   * `definition` when there is one, else mathjs differentiates f itself (elementary functions).
+   */
   readonly partials?: readonly string[];
   /** Scalar implementation, used only for reference evaluation (tests, mathjs cross-checks). */
   readonly evaluate: (...args: number[]) => number;

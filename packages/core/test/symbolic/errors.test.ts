@@ -73,6 +73,19 @@ describe('derivative-rule registry', () => {
     }
   });
 
+  it('differentiates a plugin function from its definition when it gives no partials', () => {
+    const table = new FunctionTable([
+      { name: 'cube_plus', params: ['x', 'y'], definition: 'x ^ 3 + y * x', evaluate: (x, y) => x ** 3 + y * x, description: '' },
+    ]);
+    const law = compileBranchType({ ...base, current: 'cube_plus(vs - vd, theta0) * theta1' }, table);
+    expect(E.isRight(law)).toBe(true);
+    if (E.isRight(law)) {
+      const at = law.right.law.evaluateAt([0.5, 0.1], [2, 3]);
+      expect(at.dV[0]).toBeCloseTo(3 * (3 * 0.16 + 2), 13);
+      expect(at.dTheta[0]).toBeCloseTo(3 * 0.4, 13);
+    }
+  });
+
   it('refuses to silently replace a built-in rule', () => {
     expect(() => new FunctionTable([{ name: 'relu', params: ['x'], jsName: 'Math.abs', evaluate: Math.abs, description: '' }])).toThrow(
       /already defined/,
