@@ -1,0 +1,112 @@
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { KirchhoffError, ValidationError } from '@kirchhoff/core';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { branchesCommand } from './commands/branches';
+import { simulateCommand } from './commands/simulate';
+import { solversCommand } from './commands/solvers';
+import { circuitJsonSchema } from './config/schema';
+import type { CliIo } from './io';
+import { CliError, formatIssue } from './issues';
+import { writeFileAtomic } from './output';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+function parseNumber(value: string): number {
+  const x = Number(value);
+  if (value.trim() === '' || !Number.isFinite(x)) throw new InvalidArgumentError(`expected a number, got '${value}'`);
+  return x;
+}
+
+const parseNumberList = (value: string): number[] => value.split(',').map((part) => parseNumber(part.trim()));
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const pluginOption = () =>
+  new Option('--plugin <path>', 'load branch types, families and function rules from an ES module (repeatable)').argParser(collect).default([]);
+
+/** The command tree. Commands write through `io`, so tests run it in-process. */
+export function createProgram(io: CliIo): Command {
+  const program = new Command('kirchhoff')
+    .description('Analog circuit neural networks: simulate KirchhoffNet circuits from YAML or JSON files')
+    .version(version)
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('simulate')
+    .description('run a circuit file and write the node voltages at the save times')
+    .argument('<file>', 'circuit file (.yaml, .yml or .json); see docs/circuit-file.md')
+    .option('--solver <name>', "solver id (replaces the file's solver block unless it names the same solver)")
+    .option('--rtol <x>', 'relative tolerance', parseNumber)
+    .option('--atol <x>', 'absolute tolerance', parseNumber)
+    .option('--dt0 <x>', 'first step (adaptive) or the step (fixed-step solvers)', parseNumber)
+    .option('--t-end <T>', 'duration of the only slice (single-slice files only)', parseNumber)
+    .option('--save <t1,t2,...>', 'absolute save times, comma separated (default: the file’s save, else every slice end)', parseNumberList)
+    .option('--out <path>', 'output file, written atomically; .csv or .json picks the format (default: the file’s output, else stdout)')
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']))
+    .addOption(pluginOption())
+    .addHelpText('after', '\nExample:\n  kirchhoff simulate examples/default-simulation.yaml --out run.csv\n')
+    .action(async (file: string, options) => {
+      await simulateCommand(file, options, io);
+    });
+
+  program
+    .command('branches')
+    .description('list the registered branch types and families with their laws and derived partials')
+    .argument('[id]', 'show one branch type or family (id or alias)')
+    .option('--json', 'print JSON')
+    .addOption(pluginOption())
+    .action(async (id: string | undefined, options) => {
+      await branchesCommand(id, options, io);
+    });
+
+  program
+    .command('solvers')
+    .description('list the registered ODE solvers and step-size controllers')
+    .option('--json', 'print JSON')
+    .action((options) => solversCommand(options, io));
+
+  program
+    .command('schema')
+    .description('print the JSON schema of circuit files (for editors and validators)')
+    .option('--out <path>', 'write it to a file instead')
+    .action(async (options: { out?: string }) => {
+      const text = circuitJsonSchema();
+      if (options.out === undefined) io.out(text);
+      else {
+        await writeFileAtomic(resolve(io.cwd, options.out), text).catch((err: Error) => {
+          throw new CliError([{ code: 'output-unwritable', message: `cannot write ${options.out}: ${err.message}`, where: '--out' }]);
+        });
+      }
+    });
+
+  return program;
+}
+
+/**
+ * Runs the CLI on `argv` (without node and the script) and returns the exit code: 0 on success, 1 for
+ * bad input (printed as `error: file:line:col: field: message [code]`), 2 for bad usage. Only bugs
+ * escape as exceptions.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    await createProgram(io).parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof CliError) {
+      io.err(`${err.issues.map(formatIssue).join('\n')}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof ValidationError) {
+      io.err(`${err.issues.map(formatIssue).join('\n')}\n`);
+      return 1;
+    }
+    if (err instanceof KirchhoffError) {
+      io.err(`${formatIssue({ code: err.code, message: err.message })}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
