@@ -1,6 +1,6 @@
 import { KirchhoffError } from '../errors';
 import type { Circuit } from '../circuit/circuit';
-import type { OdeTerm } from '../ode/term';
+import type { DifferentiableTerm } from '../adjoint/differentiable-term';
 
 /**
  * The KCL vector field of a circuit over a batch: C·dv/dt = Σ stamped branch currents, state node-major
@@ -10,14 +10,16 @@ import type { OdeTerm } from '../ode/term';
  * nodes directly and never test for ground; row 0 of every input buffer stays 0 and row 0 of every
  * output is discarded. Buffers are allocated once per instance: evaluating allocates nothing.
  */
-export class KclDynamics implements OdeTerm {
+export class KclDynamics implements DifferentiableTerm {
   readonly size: number;
+  readonly paramSizes: readonly number[];
   private readonly invC: Float64Array;
   private readonly vFull: Float64Array;
   private readonly uFull: Float64Array;
   private readonly outFull: Float64Array;
   private readonly fFull: Float64Array;
   private readonly conns: Int32Array[][];
+  private readonly gradScratch: Float64Array[];
   /** Right-hand-side evaluations so far (each batched evaluation counts once). */
   evaluations = 0;
 
@@ -44,6 +46,8 @@ export class KclDynamics implements OdeTerm {
     this.outFull = new Float64Array(full);
     this.fFull = new Float64Array(full);
     this.conns = circuit.groups.map((g) => [g.src, g.dst]);
+    this.paramSizes = circuit.groups.map((g) => g.params.length);
+    this.gradScratch = circuit.groups.map((g) => new Float64Array(g.params.length));
   }
 
   withBatch(batch: number): KclDynamics {
@@ -95,7 +99,7 @@ export class KclDynamics implements OdeTerm {
     this.outFull.fill(0);
     if (f) this.fFull.fill(0);
     this.circuit.groups.forEach((g, i) => {
-      const grad = gradParams ? gradParams[i] : new Float64Array(g.params.length);
+      const grad = gradParams ? gradParams[i] : this.gradScratch[i];
       g.type.law.kernels.vjp(0, g.size, B, this.conns[i], g.params, g.size, this.vFull, this.uFull, this.outFull, grad, f ? this.fFull : null);
     });
     outA.set(this.outFull.subarray(B));

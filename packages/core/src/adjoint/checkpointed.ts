@@ -1,0 +1,135 @@
+import { KirchhoffError } from '../errors';
+import { segmentedRmsNorm } from '../ode/norm';
+import { solve } from '../ode/solve';
+import type { DenseOutput } from '../ode/solver';
+import type { OdeTerm } from '../ode/term';
+import type { AdjointMethod, SliceProblem } from './adjoint-method';
+import type { DifferentiableTerm } from './differentiable-term';
+import { withNorm } from './setup-norm';
+
+/** The forward trajectory: the start of every accepted step. */
+interface Checkpoints {
+  readonly times: number[];
+  readonly states: Float64Array[];
+}
+
+/**
+ * The continuous adjoint on the stored forward trajectory. The forward pass keeps the state at the start
+ * of every accepted step. Backward, each step is recomputed once from its checkpoint (the same solver
+ * and step, so the same numbers as forward) and its dense output gives y(t) on that step, while
+ *   da/dt = −(∂f/∂y)ᵀa,  dg/dt = −(∂f/∂θ)ᵀa
+ * is integrated back over it. y is never integrated backward, so dissipative circuits, whose backward
+ * state integration is unstable, get accurate gradients. Memory: one state per forward step.
+ */
+export const checkpointed: AdjointMethod = {
+  name: 'checkpointed',
+  meta: { description: 'continuous adjoint on the stored forward trajectory (stable for dissipative circuits)', continuous: true },
+
+  forward(problem) {
+    const { term, t0, t1, y0, forward } = problem;
+    if (forward.solver.meta.stepsInternally) {
+      throw new KirchhoffError(
+        'adjoint-needs-dense-output',
+        `the checkpointed adjoint needs the forward solver's dense output; '${forward.solver.name}' steps internally and has none (use backsolve, or another forward solver)`,
+      );
+    }
+    const tape: Checkpoints = { times: [], states: [] };
+    const solution = solve(term, forward.solver, {
+      ...forward.options,
+      t0,
+      t1,
+      y0,
+      onStep: (step) => {
+        tape.times.push(step.t0);
+        tape.states.push(step.y0.slice());
+        // The end of the last step closes the last interval.
+        if (step.t1 * Math.sign(t1 - t0) >= t1 * Math.sign(t1 - t0)) tape.times.push(step.t1);
+      },
+    });
+    return { yEnd: solution.yFinal, stats: solution.stats, tape };
+  },
+
+  backward(problem, forward, aEnd) {
+    const { term, t1, backward } = problem;
+    const tape = forward.tape as Checkpoints;
+    const n = term.size;
+    const G = term.paramSizes.reduce((s, x) => s + x, 0);
+    const adjointTerm = new TrajectoryAdjointTerm(term);
+    const options = withNorm(backward.options, segmentedRmsNorm([n, G]));
+    const z = new Float64Array(n + G);
+    z.set(aEnd, 0);
+    let z0: Float64Array = z;
+    const stats = { nfe: 0, acceptedSteps: 0, rejectedSteps: 0 };
+    const forwardSolver = problem.forward.solver;
+    // The recomputed forward steps' evaluations count towards the backward pass's NFE.
+    const recompute: OdeTerm = {
+      size: term.size,
+      batch: term.batch,
+      vf: (t, y, out) => {
+        stats.nfe++;
+        term.vf(t, y, out);
+      },
+    };
+    for (let k = tape.states.length - 1; k >= 0; k--) {
+      const start = tape.times[k];
+      const stepEnd = tape.times[k + 1];
+      const end = k === tape.states.length - 1 ? t1 : stepEnd; // the last step runs past t1
+      if (end === start) continue;
+      // Recompute the forward step from its checkpoint for its dense output.
+      const state = forwardSolver.init(recompute, start, tape.states[k], { options: problem.forward.options.solverOptions });
+      const step = forwardSolver.step(recompute, start, stepEnd, tape.states[k], state);
+      adjointTerm.use(step.dense!);
+      const span = Math.abs(end - start);
+      const controller = options.controller && {
+        ...options.controller,
+        settings: { ...options.controller.settings, dt0: Math.min(span, options.controller.settings.dt0 ?? span) },
+      };
+      const solution = solve(adjointTerm, backward.solver, { ...options, controller, t0: end, t1: start, y0: z0 });
+      stats.nfe += solution.stats.nfe;
+      stats.acceptedSteps += solution.stats.acceptedSteps;
+      stats.rejectedSteps += solution.stats.rejectedSteps;
+      z0 = solution.yFinal;
+    }
+    let offset = n;
+    const grads = term.paramSizes.map((p) => {
+      const block = z0.slice(offset, offset + p);
+      offset += p;
+      return block;
+    });
+    return { aStart: z0.slice(0, n), grads, stats };
+  },
+};
+
+/** The adjoint system on one recomputed forward step: y(t) comes from that step's dense output. */
+class TrajectoryAdjointTerm implements OdeTerm {
+  readonly size: number;
+  readonly batch = 1;
+  private dense: DenseOutput | undefined;
+  private readonly y: Float64Array;
+  private readonly outA: Float64Array;
+  private readonly grads: Float64Array[];
+
+  constructor(private readonly term: DifferentiableTerm) {
+    this.size = term.size + term.paramSizes.reduce((s, x) => s + x, 0);
+    this.y = new Float64Array(term.size);
+    this.outA = new Float64Array(term.size);
+    this.grads = term.paramSizes.map((p) => new Float64Array(p));
+  }
+
+  use(dense: DenseOutput): void {
+    this.dense = dense;
+  }
+
+  vf(t: number, z: Float64Array, out: Float64Array): void {
+    const n = this.term.size;
+    this.dense!.evaluate(t, this.y);
+    for (const g of this.grads) g.fill(0);
+    this.term.vjp(t, this.y, z.subarray(0, n), this.outA, this.grads);
+    for (let i = 0; i < n; i++) out[i] = -this.outA[i];
+    let offset = n;
+    for (const g of this.grads) {
+      for (let i = 0; i < g.length; i++) out[offset + i] = -g[i];
+      offset += g.length;
+    }
+  }
+}

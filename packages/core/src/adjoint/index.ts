@@ -1,0 +1,6 @@
+export type { AdjointMethod, SliceBackward, SliceForward, SliceProblem } from './adjoint-method';
+export { isDifferentiable, type DifferentiableTerm } from './differentiable-term';
+export { backsolve } from './backsolve';
+export { checkpointed } from './checkpointed';
+export { discrete, isReversible, type ReversibleStepper } from './discrete';
+export { modelGradient, type GradientRequest, type GradientResult } from './model-gradient';
