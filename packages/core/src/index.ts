@@ -27,7 +27,9 @@ export { BranchCatalog, type BranchTypeRef } from './symbolic/branch-catalog';
 
 export { createCircuit, edgeCount, type BranchGroup, type BranchGroupInput, type Circuit, type CircuitInput } from './circuit/circuit';
 export { KclDynamics } from './dynamics/kcl-dynamics';
-export { describeStateIndex, type OdeTerm } from './ode/term';
 export { Rng, type RngState } from './random/rng';
 export { fillRow, initializeParams } from './random/init';
 export { createModel, sliceBoundaries, type Model, type Slice } from './model/model';
+export { simulateModel, type SimulationRequest, type SimulationResult } from './model/simulate';
+export * from './ode/index';
+export * from './adjoint/index';

@@ -1,0 +1,4 @@
+export * from './branch-tester';
+export * from './dataset-tester';
+export * from './solver-tester';
+export * from './ode-problems';

@@ -1,0 +1,129 @@
+import {
+  checkControllerSettings,
+  optionValue,
+  rmsNorm,
+  selectInitialStep,
+  type ControllerContext,
+  type ControllerSettings,
+  type ErrorNorm,
+  type OptionSchema,
+  type StepControl,
+  type StepController,
+  type StepDecision,
+} from '@kirchhoff/core';
+
+const options: OptionSchema = {
+  safety: { description: 'safety factor on the optimal step', type: 'number', min: 0, exclusiveMin: true, max: 1, default: 0.9 },
+  beta: { description: 'weight of the previous error (0 gives a plain I-controller)', type: 'number', min: 0, max: 0.2, default: 0.04 },
+  facMin: { description: 'smallest step-size factor per step', type: 'number', min: 0, exclusiveMin: true, max: 1, default: 0.2 },
+  facMax: { description: 'largest step-size factor per step', type: 'number', min: 1, default: 10 },
+};
+
+/**
+ * The PI step-size controller of Hairer's DOPRI5 (Hairer, Nørsett & Wanner, Solving ODEs I,
+ * §II.4; Gustafsson 1991): with k = errorOrder + 1 and r the RMS error ratio,
+ * factor = r^(1/k − 0.75·β) · r_prev^(−β) / safety, bounded to [1/facMax, 1/facMin], dt ← dt/factor.
+ * A step with r ≤ 1 is accepted (and may not grow dt right after a rejection); otherwise it is
+ * rejected and retried with dt/min(1/facMin, r^(1/k − 0.75β)/safety). Unlike `torchdiffeq`, it
+ * shortens the last step to land on t1 exactly. A step already at dtMin is accepted.
+ */
+class PiControl implements StepControl {
+  private readonly rtol: number;
+  private readonly atol: number;
+  private readonly minStep: number;
+  private readonly maxStep: number;
+  private readonly norm: ErrorNorm;
+  private readonly safety: number;
+  private readonly beta: number;
+  private readonly expo: number;
+  private readonly facc1: number;
+  private readonly facc2: number;
+  private readonly direction: 1 | -1;
+  private previousRatio = 1e-4;
+  private rejectedLast = false;
+
+  constructor(
+    private readonly settings: ControllerSettings,
+    private readonly context: ControllerContext,
+  ) {
+    this.rtol = settings.rtol!;
+    this.atol = settings.atol!;
+    this.minStep = settings.dtMin ?? 0;
+    this.maxStep = settings.dtMax ?? Math.abs(context.t1 - context.t0);
+    this.norm = settings.norm ?? rmsNorm;
+    this.safety = optionValue(options, settings.options, 'safety');
+    this.beta = optionValue(options, settings.options, 'beta');
+    this.expo = 1 / ((context.errorOrder ?? context.solverOrder - 1) + 1) - 0.75 * this.beta;
+    this.facc1 = 1 / optionValue(options, settings.options, 'facMin');
+    this.facc2 = 1 / optionValue(options, settings.options, 'facMax');
+    this.direction = context.t1 >= context.t0 ? 1 : -1;
+  }
+
+  firstStepEnd(): number {
+    const { context } = this;
+    const first =
+      this.settings.dt0 ??
+      selectInitialStep({
+        t0: context.t0,
+        direction: this.direction,
+        y0: context.y0,
+        f0: context.initialDerivative(),
+        rtol: this.rtol,
+        atol: this.atol,
+        norm: this.norm,
+        order: context.solverOrder,
+        func: context.func,
+      });
+    return this.stepEnd(context.t0, first);
+  }
+
+  adapt(t0: number, t1: number, y0: Float64Array, y1: Float64Array, yError: Float64Array | undefined, decision: StepDecision): void {
+    const h = Math.abs(t1 - t0);
+    const ratio = this.norm(yError!, y0, y1, this.rtol, this.atol);
+    decision.errorRatio = ratio;
+    if (!Number.isFinite(ratio)) {
+      // A non-finite error cannot be scaled from: shrink as hard as allowed and retry.
+      this.rejectedLast = true;
+      decision.accept = h <= this.minStep;
+      decision.nextT1 = this.stepEnd(decision.accept ? t1 : t0, h / this.facc1);
+      return;
+    }
+    const fac11 = Math.pow(ratio, this.expo);
+    if (ratio <= 1 || h <= this.minStep) {
+      const factor = Math.max(this.facc2, Math.min(this.facc1, fac11 / Math.pow(this.previousRatio, this.beta) / this.safety));
+      let next = h / factor;
+      if (this.rejectedLast) next = Math.min(next, h);
+      this.previousRatio = Math.max(ratio, 1e-4);
+      this.rejectedLast = false;
+      decision.accept = true;
+      decision.nextT1 = this.stepEnd(t1, next);
+    } else {
+      this.rejectedLast = true;
+      decision.accept = false;
+      decision.nextT1 = this.stepEnd(t0, h / Math.min(this.facc1, fac11 / this.safety));
+    }
+  }
+
+  /** End of a step of size dt (bounded to [dtMin, dtMax]) from `from`, stretched or cut to land on t1. */
+  private stepEnd(from: number, dt: number): number {
+    const bounded = Math.min(Math.max(dt, this.minStep), this.maxStep);
+    const remaining = Math.abs(this.context.t1 - from);
+    return remaining <= 1.01 * bounded ? this.context.t1 : from + this.direction * bounded;
+  }
+}
+
+export const pi: StepController = {
+  name: 'pi',
+  meta: {
+    description: "Hairer's PI controller (DOPRI5): per-step rejection, lands on t1; for general use",
+    adaptive: true,
+    requiresDt0: false,
+    options,
+  },
+  check(settings, where = 'controller') {
+    return checkControllerSettings(pi.meta, settings, where);
+  },
+  start(settings, context) {
+    return new PiControl(settings, context);
+  },
+};
