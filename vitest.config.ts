@@ -12,5 +12,8 @@ export default defineConfig({
     setupFiles: ['./vitest.setup.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    // Loading core (mathjs, fp-ts, tsyringe) takes ~2 s per file; workers reuse modules across files.
+    // Tests share no mutable module state: each builds its own container with createKirchhoffContainer().
+    isolate: false,
   },
 });
