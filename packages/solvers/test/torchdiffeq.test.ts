@@ -92,12 +92,13 @@ describe('torchdiffeq controller rules', () => {
     expect(d.nextT1).toBeCloseTo(0.2, 15);
   });
 
-  it('turns a non-finite error into a rejection followed by a step of dtMin', () => {
+  it('turns a non-finite error into a rejection and a retry with dt·dfactor (where torchdiffeq jumps to min_step)', () => {
     const c = control({ dtMin: 1e-3 });
     c.firstStepEnd();
     const d = c.adapt(0, 0.1, Number.NaN);
     expect(d.accept).toBe(false);
-    expect(d.nextT1).toBe(1e-3);
+    expect(d.nextT1).toBeCloseTo(0.02, 15);
+    expect(c.adapt(0, 0.02, Number.POSITIVE_INFINITY).nextT1).toBeCloseTo(0.004, 15);
   });
 
   it('takes safety, ifactor and dfactor as options', () => {

@@ -25,7 +25,10 @@ const options: OptionSchema = {
  * - one dt for the whole state; r = norm(err / (atol + rtol·max(|y0|, |y1|))), RMS by default;
  * - accept iff r ≤ 1, but always accept when dt ≤ dtMin and never when dt > dtMax;
  * - dt ← dt·min(ifactor, max(safety·r^(−1/order), f)), f = 1 if r < 1 else dfactor, ×ifactor if
- *   r = 0; a non-finite result becomes dtMin; dt is clamped to [dtMin, dtMax];
+ *   r = 0; dt is clamped to [dtMin, dtMax];
+ * - one deliberate difference: a non-finite r (an attempt that overflowed) shrinks dt by dfactor and
+ *   retries, where torchdiffeq drops dt to min_step (fatal when min_step = 0, and with min_step > 0 it
+ *   force-accepts the non-finite state). Runs whose errors stay finite take the same steps;
  * - the first step is dt0, clamped, or Hairer's heuristic (one extra evaluation).
  * It never shortens a step to land on t1 or an output time: `solve` reads those from dense output.
  */
@@ -88,8 +91,9 @@ class TorchdiffeqControl implements StepControl {
     decision.nextT1 = (accept ? t1 : t0) + this.direction * this.dt;
   }
 
-  /** `_optimal_step_size`; NaN propagates through min/max exactly as through torch.min/torch.max. */
+  /** `_optimal_step_size`, except that a non-finite ratio shrinks by dfactor (see the class comment). */
   private optimalStepSize(dt: number, ratio: number): number {
+    if (!Number.isFinite(ratio)) return dt * this.dfactor;
     if (ratio === 0) return dt * this.ifactor;
     const floor = ratio < 1 ? 1 : this.dfactor;
     return dt * Math.min(this.ifactor, Math.max(this.safety / Math.pow(ratio, 1 / this.context.solverOrder), floor));

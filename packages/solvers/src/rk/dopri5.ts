@@ -47,6 +47,19 @@ const midWeights = new Float64Array(7);
  */
 const midpointQuartic: RkInterpolation = {
   order: 4,
+  stageWeights(x, out) {
+    // Substituting y1 = y0 + h·Σ b_j k_j and y_mid = y0 + h·Σ m_j k_j into the quartic: the y0 terms of
+    // its coefficients cancel, leaving y(x) = y0 + h·Σ_j β_j(x)·k_j.
+    const b = tableau.b;
+    for (let j = 0; j < 7; j++) {
+      const first = j === 0 ? 1 : 0;
+      const last = j === 6 ? 1 : 0;
+      const a4 = 2 * (last - first) - 8 * b[j] + 16 * MID[j];
+      const a3 = 5 * first - 3 * last + 14 * b[j] - 32 * MID[j];
+      const a2 = last - 4 * first - 5 * b[j] + 16 * MID[j];
+      out[j] = x * (first + x * (a2 + x * (a3 + x * a4)));
+    }
+  },
   evaluate(x, dt, y0, y1, k, out) {
     const f0 = k[0];
     const f1 = k[6];

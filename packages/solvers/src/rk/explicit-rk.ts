@@ -1,6 +1,7 @@
-import { KirchhoffError, type DenseOutput, type OdeTerm, type Solver, type SolverTolerance, type StepResult } from '@kirchhoff/core';
+import { KirchhoffError, type DenseOutput, type ReversibleStepper, type OdeTerm, type Solver, type SolverTolerance, type StepResult } from '@kirchhoff/core';
 import type { RkInterpolation } from './interpolation';
 import { linearCombination } from './linear-combination';
+import { createStepVjp } from './step-vjp';
 import type { ButcherTableau } from './tableau';
 
 export interface ExplicitRkDefinition {
@@ -22,7 +23,7 @@ export interface ExplicitRkState {
   readonly f0: Float64Array | undefined;
 }
 
-export interface ExplicitRkSolver extends Solver<ExplicitRkState> {
+export interface ExplicitRkSolver extends Solver<ExplicitRkState>, ReversibleStepper {
   readonly tableau: ButcherTableau;
   readonly interpolation: RkInterpolation;
 }
@@ -182,6 +183,8 @@ export function explicitRk(definition: ExplicitRkDefinition): ExplicitRkSolver {
     initialDerivative(state) {
       return state.f0;
     },
+
+    stepVjp: createStepVjp(tableau, interpolation),
 
     selfCheck() {
       return [...tableau.check(), ...(interpolation.check?.(tableau) ?? [])];

@@ -10,6 +10,12 @@ export interface RkInterpolation {
    * (h is signed: negative in reverse time).
    */
   evaluate(theta: number, h: number, y0: Float64Array, y1: Float64Array, k: readonly Float64Array[], out: Float64Array): void;
+  /**
+   * β(θ) with y(t0 + θh) = y0 + h·Σ_i β_i(θ)·k_i, written into `out` (one weight per stage). Every
+   * interpolant here is linear in the stages, which is what lets the discrete adjoint differentiate a
+   * readout inside a step exactly like a step.
+   */
+  stageWeights(theta: number, out: Float64Array): void;
   /** Consistency problems with the tableau it belongs to. */
   check?(tableau: ButcherTableau): string[];
 }
@@ -22,15 +28,19 @@ export function polynomialInterpolation(order: number, weights: readonly (readon
   const stages = weights.length;
   const thetaWeights = new Float64Array(stages);
   const allStages = Int32Array.from(weights.keys());
+  const stageWeights = (theta: number, out: Float64Array): void => {
+    for (let i = 0; i < stages; i++) {
+      const r = weights[i];
+      let poly = 0;
+      for (let p = r.length - 1; p >= 0; p--) poly = theta * (r[p] + poly);
+      out[i] = poly;
+    }
+  };
   return {
     order,
+    stageWeights,
     evaluate(theta, h, y0, _y1, k, out) {
-      for (let i = 0; i < stages; i++) {
-        const r = weights[i];
-        let poly = 0;
-        for (let p = r.length - 1; p >= 0; p--) poly = theta * (r[p] + poly);
-        thetaWeights[i] = poly;
-      }
+      stageWeights(theta, thetaWeights);
       linearCombination(out, y0, allStages, thetaWeights, h, k);
     },
     check(tableau) {
