@@ -1,6 +1,7 @@
 export { conductance } from './conductance';
 export { polynomial, type PolynomialOptions } from './polynomial';
-export { branchFamilies, branchTypes, registerBranches } from './register';
+export { branchFamilies, branchTypes, registerBranches, topologies } from './register';
+export { fullyConnect } from './topologies/fully-connect';
 export { scaledTanh } from './scaled-tanh';
 export { shiftLeakyRelu1 } from './shift-leaky-relu-1';
 export { shiftLeakyRelu2 } from './shift-leaky-relu-2';

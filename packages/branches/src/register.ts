@@ -1,4 +1,4 @@
-import { BRANCH_FAMILY, BRANCH_TYPE, type BranchFamily, type BranchType } from '@kirchhoff/core';
+import { BRANCH_FAMILY, BRANCH_TYPE, TOPOLOGY, type BranchFamily, type BranchType, type TopologyGenerator } from '@kirchhoff/core';
 import type { DependencyContainer } from 'tsyringe';
 import { conductance } from './conductance';
 import { polynomial } from './polynomial';
@@ -10,6 +10,7 @@ import { shiftRelu2 } from './shift-relu-2';
 import { shiftTanh1 } from './shift-tanh-1';
 import { shiftTanh2 } from './shift-tanh-2';
 import { shockleyDiode } from './shockley-diode';
+import { fullyConnect } from './topologies/fully-connect';
 
 /** Every built-in branch type, sorted by id. */
 export const branchTypes: readonly BranchType[] = [
@@ -26,7 +27,11 @@ export const branchTypes: readonly BranchType[] = [
 
 export const branchFamilies: readonly BranchFamily[] = [polynomial as BranchFamily];
 
+/** Topology generators: how branches are laid out over nodes. */
+export const topologies: readonly TopologyGenerator[] = [fullyConnect];
+
 export function registerBranches(container: DependencyContainer): void {
   for (const type of branchTypes) container.register(BRANCH_TYPE, { useValue: type });
   for (const family of branchFamilies) container.register(BRANCH_FAMILY, { useValue: family });
+  for (const topology of topologies) container.register(TOPOLOGY, { useValue: topology });
 }

@@ -33,3 +33,5 @@ export { createModel, sliceBoundaries, type Model, type Slice } from './model/mo
 export { simulateModel, type SimulationRequest, type SimulationResult } from './model/simulate';
 export * from './ode/index';
 export * from './adjoint/index';
+export type { Topology, TopologyGenerator } from './topology/topology';
+export { ADJOINT_METHOD, TOPOLOGY } from './tokens';

@@ -12,3 +12,8 @@ export const DATASET: InjectionToken<DatasetPlugin> = Symbol('kirchhoff.Dataset'
 export const BRANCH_FAMILY: InjectionToken<import('./symbolic/branch-type').BranchFamily> = Symbol('kirchhoff.BranchFamily');
 export const DERIVATIVE_RULE: InjectionToken<import('./symbolic/functions').FunctionRule> =
   Symbol('kirchhoff.DerivativeRule');
+export const OPTIMIZER: InjectionToken<import('./train/optimizers/optimizer').Optimizer> = Symbol('kirchhoff.Optimizer');
+export const LR_SCHEDULE: InjectionToken<import('./train/schedules/schedule').LrSchedule> = Symbol('kirchhoff.LrSchedule');
+export const LOSS: InjectionToken<import('./train/losses/loss').Loss> = Symbol('kirchhoff.Loss');
+export const TOPOLOGY: InjectionToken<import('./topology/topology').TopologyGenerator> = Symbol('kirchhoff.Topology');
+export const ADJOINT_METHOD: InjectionToken<import('./adjoint/adjoint-method').AdjointMethod> = Symbol('kirchhoff.AdjointMethod');
