@@ -6,3 +6,4 @@ export { discrete, isReversible, type ReversibleStepper } from './discrete';
 export { modelGradient, type GradientRequest, type GradientResult } from './model-gradient';
 export { adjointCircuitRhs, deriveAdjointCircuit, type AdjointBranchGroup, type AdjointCircuit } from './adjoint-circuit';
 export { verifyAdjointTopology, type TopologyReport } from './verify';
+export { adjointMethods, registerAdjointMethods } from './register';

@@ -1,0 +1,334 @@
+import { appendFileSync, existsSync, mkdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Dataset } from '../dataset';
+import { KirchhoffError } from '../errors';
+import type { AdjointMethod } from '../adjoint/adjoint-method';
+import { modelGradient } from '../adjoint/model-gradient';
+import { simulateModel } from '../model/simulate';
+import type { SolverSetup } from '../ode/config';
+import { Rng } from '../random/rng';
+import { readCheckpoint, restoreParams, writeCheckpointAtomically, encodeParams, type RunningTotals, type TrainingCheckpoint } from './checkpoint';
+import { clipGradNorm, clipGradValue } from './clip';
+import { accuracy } from './losses/accuracy';
+import type { Loss } from './losses/loss';
+import type { OptimizerInstance } from './optimizers/optimizer';
+import type { LrFunction } from './schedules/schedule';
+import { encodeInputs, readOutputs, scatterOutputGradient, type Network } from './network';
+
+export interface TrainerOptions {
+  readonly network: Network;
+  readonly train: Dataset;
+  readonly test: Dataset;
+  readonly loss: Loss;
+  readonly optimizer: OptimizerInstance;
+  readonly lr: LrFunction;
+  readonly clip?: { readonly maxNorm?: number; readonly value?: number };
+  readonly forward: SolverSetup;
+  readonly backward: SolverSetup;
+  readonly method: AdjointMethod;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly evalBatchSize?: number;
+  /** Seeds the shuffling stream (initialisation has its own, in building the network). */
+  readonly seed: number;
+  readonly runDir: string;
+  readonly checkpoint?: { readonly everyIterations?: number; readonly everyMinutes?: number };
+  readonly earlyStopping?: { readonly patience: number; readonly minDelta?: number };
+  /** Continue from runDir's checkpoint. */
+  readonly resume?: boolean;
+  /** Stop (as if killed, without a final checkpoint) after this many iterations in this process: for tests. */
+  readonly stopAfterIterations?: number;
+  readonly onProgress?: (event: ProgressEvent) => void;
+  readonly log?: (message: string) => void;
+}
+
+export interface ProgressEvent {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly batches: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly nfeForward: number;
+  readonly nfeBackward: number;
+  readonly lr: number;
+}
+
+export interface EpochMetrics {
+  readonly type: 'epoch';
+  readonly epoch: number;
+  readonly iteration: number;
+  readonly lr: number;
+  readonly trainLoss: number;
+  readonly trainAccuracy: number;
+  readonly testLoss: number;
+  readonly testAccuracy: number;
+  /** Mean right-hand-side evaluations per iteration, summed over slices. */
+  readonly nfeForward: number;
+  readonly nfeBackward: number;
+  readonly rollbacks: number;
+  readonly seconds: number;
+}
+
+export interface TrainingSummary {
+  readonly epochs: number;
+  readonly iterations: number;
+  readonly finalTestAccuracy: number;
+  readonly bestTestAccuracy: number;
+  readonly bestEpoch: number;
+  readonly seconds: number;
+  readonly stoppedEarly: boolean;
+  readonly interrupted: boolean;
+}
+
+const CHECKPOINT = 'checkpoint.json';
+const METRICS = 'metrics.jsonl';
+
+/**
+ * Mini-batch training through the adjoint. Everything random comes from one seeded PRNG whose state is
+ * checkpointed with the parameters, the optimizer state and the position in the epoch, so a resumed run
+ * is the uninterrupted run bit for bit. A failed solve or a non-finite loss or gradient skips the update
+ * (the parameters and optimizer keep their last good state) and is logged as a rollback.
+ */
+export function train(options: TrainerOptions): TrainingSummary {
+  const { network, train: data, loss, optimizer, runDir } = options;
+  mkdirSync(runDir, { recursive: true });
+  const metricsPath = join(runDir, METRICS);
+  const checkpointPath = join(runDir, CHECKPOINT);
+  const log = options.log ?? (() => {});
+  const started = performance.now();
+  const batches = Math.ceil(data.count / options.batchSize);
+  const K = network.spec.readoutNodes.length;
+
+  let rng = new Rng(options.seed);
+  let epoch = 0;
+  let batchIndex = 0;
+  let iteration = 0;
+  let permutation: Int32Array | null = null;
+  let running = freshTotals();
+  let best = { accuracy: -Infinity, epoch: -1 };
+  let elapsedBefore = 0;
+  if (options.resume) {
+    const saved = readCheckpoint(checkpointPath, network.params.map((p) => p.length));
+    restoreParams(saved, network.params);
+    optimizer.load(saved.optimizer);
+    rng = Rng.fromState(saved.rng);
+    ({ epoch, batchIndex, iteration } = saved);
+    permutation = saved.permutation && Int32Array.from(saved.permutation);
+    running = { ...saved.running };
+    best = { ...saved.best };
+    elapsedBefore = saved.elapsedSeconds;
+    // Metrics written after the checkpoint belong to work that will be redone.
+    if (existsSync(metricsPath) && statSync(metricsPath).size > saved.metricsBytes) truncateSync(metricsPath, saved.metricsBytes);
+    log(`resumed from ${checkpointPath}: epoch ${epoch + 1}, batch ${batchIndex + 1}/${batches}, iteration ${iteration}`);
+  } else {
+    writeFileSync(metricsPath, '');
+  }
+
+  const elapsed = () => elapsedBefore + (performance.now() - started) / 1000;
+  let lastCheckpointAt = performance.now();
+  const saveCheckpoint = () => {
+    const checkpoint: TrainingCheckpoint = {
+      format: 'kirchhoff-checkpoint',
+      version: 1,
+      epoch,
+      batchIndex,
+      iteration,
+      permutation: permutation && Array.from(permutation),
+      rng: rng.state(),
+      params: encodeParams(network.params),
+      optimizer: optimizer.state(),
+      running: { ...running },
+      metricsBytes: existsSync(metricsPath) ? statSync(metricsPath).size : 0,
+      best,
+      elapsedSeconds: elapsed(),
+    };
+    writeCheckpointAtomically(checkpointPath, checkpoint);
+    lastCheckpointAt = performance.now();
+  };
+  const checkpointDue = () => {
+    const every = options.checkpoint?.everyIterations;
+    const minutes = options.checkpoint?.everyMinutes;
+    return (every !== undefined && iteration % every === 0) || (minutes !== undefined && performance.now() - lastCheckpointAt >= minutes * 60_000);
+  };
+
+  const grads = network.params.map((p) => new Float64Array(p.length));
+  let ranHere = 0;
+  let stoppedEarly = false;
+  let lastTestAccuracy = NaN;
+  for (; epoch < options.epochs; epoch++) {
+    const lr = options.lr(epoch);
+    if (!permutation) permutation = rng.shuffle(Int32Array.from({ length: data.count }, (_, i) => i));
+    for (; batchIndex < batches; batchIndex++) {
+      if (options.stopAfterIterations !== undefined && ranHere >= options.stopAfterIterations) {
+        return summary(true);
+      }
+      const rows = permutation.subarray(batchIndex * options.batchSize, Math.min(data.count, (batchIndex + 1) * options.batchSize));
+      const step = trainStep(options, rows, grads, lr);
+      if (step.ok) {
+        running.lossSum += step.loss * rows.length;
+        running.correct += step.correct;
+        running.seen += rows.length;
+        running.nfeForward += step.nfeForward;
+        running.nfeBackward += step.nfeBackward;
+      } else {
+        running.rollbacks++;
+        log(`rollback at epoch ${epoch + 1}, batch ${batchIndex + 1}: ${step.reason}; parameters and optimizer kept at their last good state`);
+        appendFileSync(metricsPath, JSON.stringify({ type: 'rollback', epoch, batch: batchIndex, iteration, reason: step.reason }) + '\n');
+      }
+      iteration++;
+      ranHere++;
+      const done = Math.max(1, running.seen);
+      options.onProgress?.({
+        epoch,
+        epochs: options.epochs,
+        batch: batchIndex + 1,
+        batches,
+        loss: running.lossSum / done,
+        accuracy: running.correct / done,
+        nfeForward: running.nfeForward / Math.max(1, iteration - running.rollbacks),
+        nfeBackward: running.nfeBackward / Math.max(1, iteration - running.rollbacks),
+        lr,
+      });
+      if (checkpointDue() && batchIndex + 1 < batches) {
+        batchIndex++;
+        saveCheckpoint();
+        batchIndex--;
+      }
+    }
+    const test = evaluate(network, options.test, loss, options.forward, options.evalBatchSize ?? 256);
+    lastTestAccuracy = test.accuracy;
+    const updates = Math.max(1, batches - running.rollbacks);
+    const metrics: EpochMetrics = {
+      type: 'epoch',
+      epoch: epoch + 1,
+      iteration,
+      lr,
+      trainLoss: running.lossSum / Math.max(1, running.seen),
+      trainAccuracy: running.correct / Math.max(1, running.seen),
+      testLoss: test.loss,
+      testAccuracy: test.accuracy,
+      nfeForward: running.nfeForward / updates,
+      nfeBackward: running.nfeBackward / updates,
+      rollbacks: running.rollbacks,
+      seconds: elapsed(),
+    };
+    appendFileSync(metricsPath, JSON.stringify(metrics) + '\n');
+    log(
+      `epoch ${epoch + 1}/${options.epochs}: train loss ${metrics.trainLoss.toFixed(4)} acc ${(100 * metrics.trainAccuracy).toFixed(2)}%, ` +
+        `test loss ${test.loss.toFixed(4)} acc ${(100 * test.accuracy).toFixed(2)}%, NFE ${metrics.nfeForward.toFixed(0)}+${metrics.nfeBackward.toFixed(0)}, ${metrics.seconds.toFixed(1)} s`,
+    );
+    if (test.accuracy > best.accuracy + (options.earlyStopping?.minDelta ?? 0)) best = { accuracy: test.accuracy, epoch: epoch + 1 };
+    running = freshTotals();
+    permutation = null;
+    batchIndex = 0;
+    if (options.earlyStopping && epoch + 1 - best.epoch >= options.earlyStopping.patience) {
+      stoppedEarly = true;
+      epoch++;
+      saveCheckpoint();
+      log(`early stopping: no test-accuracy gain for ${options.earlyStopping.patience} epochs (best ${(100 * best.accuracy).toFixed(2)}% at epoch ${best.epoch})`);
+      break;
+    }
+    epochEndCheckpoint();
+  }
+  const result = summary(false);
+  writeFileSync(join(runDir, 'summary.json'), JSON.stringify(result, null, 2) + '\n');
+  return result;
+
+  function epochEndCheckpoint(): void {
+    epoch++;
+    saveCheckpoint();
+    epoch--;
+  }
+
+  function summary(interrupted: boolean): TrainingSummary {
+    return {
+      epochs: epoch,
+      iterations: iteration,
+      finalTestAccuracy: lastTestAccuracy,
+      bestTestAccuracy: best.accuracy,
+      bestEpoch: best.epoch,
+      seconds: elapsed(),
+      stoppedEarly,
+      interrupted,
+    };
+  }
+}
+
+const freshTotals = (): RunningTotals => ({ lossSum: 0, correct: 0, seen: 0, nfeForward: 0, nfeBackward: 0, rollbacks: 0 });
+
+type StepOutcome =
+  | { ok: true; loss: number; correct: number; nfeForward: number; nfeBackward: number }
+  | { ok: false; reason: string };
+
+function trainStep(options: TrainerOptions, rows: Int32Array, grads: Float64Array[], lr: number): StepOutcome {
+  const { network, train: data, loss } = options;
+  const B = rows.length;
+  const K = network.spec.readoutNodes.length;
+  const input = new Float64Array(network.model.numNodes * B);
+  encodeInputs(network, data.inputs, data.inputDim, rows, input);
+  const targets = loss.meta.targets === 'class-index' ? Float64Array.from(rows, (r) => data.targets[r]) : gatherTargets(data, rows, K);
+  const outputs = new Float64Array(B * K);
+  const gradOutputs = new Float64Array(B * K);
+  let correct = 0;
+  try {
+    const result = modelGradient({
+      model: network.model,
+      input,
+      batch: B,
+      method: options.method,
+      forward: options.forward,
+      backward: options.backward,
+      loss: (yT, gradState) => {
+        readOutputs(network, yT, B, outputs);
+        const value = loss.evaluate(outputs, B, K, targets, gradOutputs);
+        scatterOutputGradient(network, gradOutputs, B, gradState);
+        if (loss.meta.targets === 'class-index') correct = Math.round(accuracy(outputs, B, K, targets) * B);
+        return value;
+      },
+    });
+    const flat = result.paramGradients.flat();
+    flat.forEach((g, i) => grads[i].set(g));
+    if (!grads.every((g) => g.every(Number.isFinite))) return { ok: false, reason: 'non-finite gradient' };
+    if (options.clip?.maxNorm !== undefined) clipGradNorm(grads, options.clip.maxNorm);
+    if (options.clip?.value !== undefined) clipGradValue(grads, options.clip.value);
+    options.optimizer.step(network.params, grads, lr, network.masks);
+    return {
+      ok: true,
+      loss: result.loss,
+      correct,
+      nfeForward: result.forwardStats.reduce((s, x) => s + x.nfe, 0),
+      nfeBackward: result.backwardStats.reduce((s, x) => s + x.nfe, 0),
+    };
+  } catch (err) {
+    if (err instanceof KirchhoffError) return { ok: false, reason: `${err.code}: ${err.message}` };
+    throw err;
+  }
+}
+
+function gatherTargets(data: Dataset, rows: ArrayLike<number>, width: number): Float64Array {
+  const out = new Float64Array(rows.length * width);
+  for (let b = 0; b < rows.length; b++) for (let k = 0; k < width; k++) out[b * width + k] = data.targets[rows[b] * width + k];
+  return out;
+}
+
+/** Mean loss and accuracy of the network on a dataset, forward only. */
+export function evaluate(network: Network, data: Dataset, loss: Loss, setup: SolverSetup, batchSize: number): { loss: number; accuracy: number } {
+  const K = network.spec.readoutNodes.length;
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < data.count; start += batchSize) {
+    const rows = Int32Array.from({ length: Math.min(batchSize, data.count - start) }, (_, i) => start + i);
+    const B = rows.length;
+    const input = new Float64Array(network.model.numNodes * B);
+    encodeInputs(network, data.inputs, data.inputDim, rows, input);
+    const final = simulateModel({ model: network.model, input, batch: B, setup }).final;
+    const outputs = new Float64Array(B * K);
+    readOutputs(network, final, B, outputs);
+    const targets = loss.meta.targets === 'class-index' ? Float64Array.from(rows, (r) => data.targets[r]) : gatherTargets(data, rows, K);
+    lossSum += loss.evaluate(outputs, B, K, targets, null) * B;
+    if (loss.meta.targets === 'class-index') correct += Math.round(accuracy(outputs, B, K, targets) * B);
+  }
+  return { loss: lossSum / data.count, accuracy: correct / data.count };
+}
