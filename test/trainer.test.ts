@@ -1,0 +1,69 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KirchhoffError, train } from '@kirchhoff/core';
+import { twoMoonsTraining } from './support/two-moons-network';
+
+const withoutSeconds = (metrics: string) =>
+  metrics
+    .trim()
+    .split('\n')
+    .map((line) => ({ ...JSON.parse(line), seconds: undefined }));
+
+describe('trainer', () => {
+  it('learns two moons', async () => {
+    const summary = train(await twoMoonsTraining(mkdtempSync(join(tmpdir(), 'kh-train-'))));
+    expect(summary.finalTestAccuracy).toBeGreaterThan(0.85);
+    expect(summary.iterations).toBe(3 * 6);
+  });
+
+  it('resumes from a mid-epoch checkpoint to exactly the uninterrupted run', async () => {
+    const straightDir = mkdtempSync(join(tmpdir(), 'kh-straight-'));
+    const straight = await twoMoonsTraining(straightDir);
+    train(straight);
+
+    const dir = mkdtempSync(join(tmpdir(), 'kh-resumed-'));
+    // Stop after 7 iterations (mid epoch 2); the last checkpoint was at iteration 4, so 3 are redone.
+    const interrupted = train(await twoMoonsTraining(dir, { stopAfterIterations: 7 }));
+    expect(interrupted.interrupted).toBe(true);
+    const resumedOptions = await twoMoonsTraining(dir, { resume: true });
+    train(resumedOptions);
+
+    resumedOptions.network.params.forEach((p, i) => expect(Buffer.from(p.buffer)).toEqual(Buffer.from(straight.network.params[i].buffer)));
+    expect(withoutSeconds(readFileSync(join(dir, 'metrics.jsonl'), 'utf8'))).toEqual(withoutSeconds(readFileSync(join(straightDir, 'metrics.jsonl'), 'utf8')));
+  });
+
+  it('rejects a truncated checkpoint, naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kh-trunc-'));
+    train(await twoMoonsTraining(dir, { stopAfterIterations: 5 }));
+    const path = join(dir, 'checkpoint.json');
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, text.slice(0, Math.floor(text.length / 2)));
+    const resume = await twoMoonsTraining(dir, { resume: true });
+    let error: unknown;
+    try {
+      train(resume);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KirchhoffError);
+    expect((error as KirchhoffError).code).toBe('invalid-checkpoint');
+    expect((error as Error).message).toContain(path);
+  });
+
+  it('rolls back a step whose solve fails, keeps the last good parameters, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kh-rollback-'));
+    const options = await twoMoonsTraining(dir, { epochs: 1 });
+    // A step budget far too small for the forward solve: every iteration fails.
+    const strangled = { ...options.forward, options: { ...options.forward.options, maxSteps: 1 } };
+    const before = options.network.params.map((p) => p.slice());
+    const messages: string[] = [];
+    train({ ...options, forward: strangled, log: (m) => messages.push(m), test: { ...options.test, count: 0 } });
+    options.network.params.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(before[i])));
+    expect(messages.filter((m) => m.startsWith('rollback')).length).toBe(6);
+    expect(messages[0]).toContain('max-steps-exceeded');
+    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.type === 'rollback').length).toBe(6);
+  });
+});
