@@ -35,3 +35,7 @@ export * from './ode/index';
 export * from './adjoint/index';
 export type { Topology, TopologyGenerator } from './topology/topology';
 export { ADJOINT_METHOD, TOPOLOGY } from './tokens';
+export * from './train/index';
+export { buildNetwork, encodeInputs, readOutputs, scatterOutputGradient, type Network, type NetworkSliceSpec, type NetworkSpec } from './train/network';
+export { evaluate, train, type EpochMetrics, type ProgressEvent, type TrainerOptions, type TrainingSummary } from './train/trainer';
+export { readCheckpoint, type TrainingCheckpoint } from './train/checkpoint';
