@@ -3,6 +3,7 @@ import 'reflect-metadata';
 /** `pnpm bench <name>`: runs scripts/bench/<name>.ts. Figures are medians of repeated runs in one process. */
 const benches: Record<string, () => Promise<{ run(): Promise<void> | void }>> = {
   kernels: () => import('./bench/kernels'),
+  'train-twomoon': () => import('./bench/train-twomoon'),
 };
 
 const name = process.argv[2];
