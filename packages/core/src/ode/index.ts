@@ -28,7 +28,7 @@ export {
   worstScaledEntry,
   type ErrorNorm,
 } from './norm';
-export { selectInitialStep, type InitialStepInput } from './initial-step';
+export { firstStepSize, selectInitialStep, type InitialStepInput } from './initial-step';
 export {
   DEFAULT_MAX_STEPS,
   type AcceptedStep,

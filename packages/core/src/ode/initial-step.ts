@@ -1,3 +1,4 @@
+import type { ControllerContext } from './controller';
 import type { ErrorNorm } from './norm';
 
 export interface InitialStepInput {
@@ -37,4 +38,27 @@ export function selectInitialStep(input: InitialStepInput): number {
 
   const h1 = d1 <= 1e-15 && d2 <= 1e-15 ? Math.max(1e-6, h0 * 1e-3) : Math.pow(0.01 / Math.max(d1, d2), 1 / order);
   return Math.min(100 * h0, Math.abs(h1));
+}
+
+/**
+ * The first step an adaptive controller takes: the configured dt0, else Hairer's heuristic with the
+ * controller's tolerances and norm (one extra evaluation).
+ */
+export function firstStepSize(
+  settings: { readonly dt0?: number; readonly rtol?: number; readonly atol?: number },
+  context: ControllerContext,
+  norm: ErrorNorm,
+): number {
+  if (settings.dt0 !== undefined) return settings.dt0;
+  return selectInitialStep({
+    t0: context.t0,
+    direction: context.t1 >= context.t0 ? 1 : -1,
+    y0: context.y0,
+    f0: context.initialDerivative(),
+    rtol: settings.rtol!,
+    atol: settings.atol!,
+    norm,
+    order: context.solverOrder,
+    func: context.func,
+  });
 }

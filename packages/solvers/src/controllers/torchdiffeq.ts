@@ -2,7 +2,7 @@ import {
   checkControllerSettings,
   optionValue,
   rmsNorm,
-  selectInitialStep,
+  firstStepSize,
   type ControllerContext,
   type ControllerSettings,
   type ErrorNorm,
@@ -62,19 +62,7 @@ class TorchdiffeqControl implements StepControl {
 
   firstStepEnd(): number {
     const { context } = this;
-    const first =
-      this.settings.dt0 ??
-      selectInitialStep({
-        t0: context.t0,
-        direction: this.direction,
-        y0: context.y0,
-        f0: context.initialDerivative(),
-        rtol: this.rtol,
-        atol: this.atol,
-        norm: this.norm,
-        order: context.solverOrder,
-        func: context.func,
-      });
+    const first = firstStepSize(this.settings, context, this.norm);
     this.dt = this.stepSizeAtStart(first);
     return context.t0 + this.direction * this.dt;
   }
