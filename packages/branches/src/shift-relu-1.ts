@@ -1,4 +1,5 @@
 import { defineBranch } from '@kirchhoff/core';
+import { shiftScaleParams } from './original-params';
 
 /** The original KirchhoffNet MNIST device: a shifted ReLU with the scale outside, so either sign. */
 export const shiftRelu1 = defineBranch({
@@ -6,10 +7,7 @@ export const shiftRelu1 = defineBranch({
   aliases: ['ShiftRelu1'],
   meta: {
     description: 'θ₁·relu(vs − vd − θ₀): shift θ₀, signed scale θ₁ (original ShiftRelu1)',
-    params: [
-      { name: 'theta0', description: 'shift (V)' },
-      { name: 'theta1', description: 'scale (S)' },
-    ],
+    params: shiftScaleParams,
     kind: 'delta',
     init: 'kaiming-normal',
     docsUrl: 'packages/branches/docs/shift-relu-1.md',
