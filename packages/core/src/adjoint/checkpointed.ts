@@ -1,17 +1,12 @@
 import { KirchhoffError } from '../errors';
 import { segmentedRmsNorm } from '../ode/norm';
 import { solve } from '../ode/solve';
+import { forwardWithTape, type StepTape } from './step-tape';
 import type { DenseOutput } from '../ode/solver';
 import type { OdeTerm } from '../ode/term';
 import type { AdjointMethod, SliceProblem } from './adjoint-method';
 import type { DifferentiableTerm } from './differentiable-term';
 import { withNorm } from './setup-norm';
-
-/** The forward trajectory: the start of every accepted step. */
-interface Checkpoints {
-  readonly times: number[];
-  readonly states: Float64Array[];
-}
 
 /**
  * The continuous adjoint on the stored forward trajectory. The forward pass keeps the state at the start
@@ -26,32 +21,18 @@ export const checkpointed: AdjointMethod = {
   meta: { description: 'continuous adjoint on the stored forward trajectory (stable for dissipative circuits)', continuous: true },
 
   forward(problem) {
-    const { term, t0, t1, y0, forward } = problem;
-    if (forward.solver.meta.stepsInternally) {
+    if (problem.forward.solver.meta.stepsInternally) {
       throw new KirchhoffError(
         'adjoint-needs-dense-output',
-        `the checkpointed adjoint needs the forward solver's dense output; '${forward.solver.name}' steps internally and has none (use backsolve, or another forward solver)`,
+        `the checkpointed adjoint needs the forward solver's dense output; '${problem.forward.solver.name}' steps internally and has none (use backsolve, or another forward solver)`,
       );
     }
-    const tape: Checkpoints = { times: [], states: [] };
-    const solution = solve(term, forward.solver, {
-      ...forward.options,
-      t0,
-      t1,
-      y0,
-      onStep: (step) => {
-        tape.times.push(step.t0);
-        tape.states.push(step.y0.slice());
-        // The end of the last step closes the last interval.
-        if (step.t1 * Math.sign(t1 - t0) >= t1 * Math.sign(t1 - t0)) tape.times.push(step.t1);
-      },
-    });
-    return { yEnd: solution.yFinal, stats: solution.stats, tape };
+    return forwardWithTape(problem);
   },
 
   backward(problem, forward, aEnd) {
     const { term, t1, backward } = problem;
-    const tape = forward.tape as Checkpoints;
+    const tape = forward.tape as StepTape;
     const n = term.size;
     const G = term.paramSizes.reduce((s, x) => s + x, 0);
     const adjointTerm = new TrajectoryAdjointTerm(term);
@@ -71,8 +52,8 @@ export const checkpointed: AdjointMethod = {
       },
     };
     for (let k = tape.states.length - 1; k >= 0; k--) {
-      const start = tape.times[k];
-      const stepEnd = tape.times[k + 1];
+      const start = tape.starts[k];
+      const stepEnd = tape.ends[k];
       const end = k === tape.states.length - 1 ? t1 : stepEnd; // the last step runs past t1
       if (end === start) continue;
       // Recompute the forward step from its checkpoint for its dense output.

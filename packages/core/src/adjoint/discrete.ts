@@ -1,5 +1,5 @@
 import { KirchhoffError } from '../errors';
-import { solve } from '../ode/solve';
+import { forwardWithTape, type StepTape } from './step-tape';
 import type { Solver } from '../ode/solver';
 import type { AdjointMethod } from './adjoint-method';
 import type { DifferentiableTerm } from './differentiable-term';
@@ -26,12 +26,6 @@ export function isReversible(solver: Solver): solver is Solver & ReversibleStepp
   return typeof (solver as Partial<ReversibleStepper>).stepVjp === 'function';
 }
 
-interface StepTape {
-  readonly starts: number[];
-  readonly ends: number[];
-  readonly states: Float64Array[];
-}
-
 /**
  * Discrete adjoint: backpropagation through the forward solver's accepted steps (rejected attempts do
  * not affect the result). The gradient is exact for the discretised model, whatever the tolerance: what
@@ -42,26 +36,14 @@ export const discrete: AdjointMethod = {
   meta: { description: "reverse mode through the solver's own steps (exact gradient of the discrete model)", continuous: false },
 
   forward(problem) {
-    const { term, t0, t1, y0, forward } = problem;
+    const { forward } = problem;
     if (!isReversible(forward.solver)) {
       throw new KirchhoffError(
         'solver-not-reversible',
         `the discrete adjoint needs a solver that can reverse its steps; '${forward.solver.name}' cannot (use an explicit Runge–Kutta solver, or a continuous adjoint)`,
       );
     }
-    const tape: StepTape = { starts: [], ends: [], states: [] };
-    const solution = solve(term, forward.solver, {
-      ...forward.options,
-      t0,
-      t1,
-      y0,
-      onStep: (step) => {
-        tape.starts.push(step.t0);
-        tape.ends.push(step.t1);
-        tape.states.push(step.y0.slice());
-      },
-    });
-    return { yEnd: solution.yFinal, stats: solution.stats, tape };
+    return forwardWithTape(problem);
   },
 
   backward(problem, forward, aEnd) {
