@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { randomEdges } from '@kirchhoff/core/testing';
 import { createCircuit, Rng, verifyAdjointTopology, type Circuit } from '@kirchhoff/core';
 import { branchFamilies, branchTypes } from '@kirchhoff/branches';
 import { builtinContainer, catalogOf, unwrap } from './support/kirchhoff-context';
@@ -16,15 +17,7 @@ function randomCircuit(typeName: string | { family: string; options: Record<stri
   const type = catalog.require(typeName);
   const N = 4;
   const edges = 10;
-  const src: number[] = [];
-  const dst: number[] = [];
-  for (let e = 0; e < edges; e++) {
-    const s = rng.below(N + 1);
-    let d = rng.below(N + 1);
-    while (d === s) d = rng.below(N + 1);
-    src.push(s);
-    dst.push(d);
-  }
+  const { src, dst } = randomEdges(rng, N, edges);
   const params = type.definition.meta.params.flatMap((p) =>
     Array.from({ length: edges }, () => (typeof p.init === 'number' ? p.init * (1 + 0.1 * rng.normal()) : 0.5 * rng.normal())),
   );

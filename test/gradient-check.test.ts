@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { randomEdges } from '@kirchhoff/core/testing';
 import {
   backsolve,
   checkpointed,
@@ -56,15 +57,7 @@ function randomModel(typeRef: string | { family: string }, seed: number): { mode
   const point = operatingPoints[type.definition.name] ?? {};
   const slices = [0.6, 0.4].map((duration) => {
     const edges = 8;
-    const src: number[] = [];
-    const dst: number[] = [];
-    for (let e = 0; e < edges; e++) {
-      const s = rng.below(N + 1);
-      let d = rng.below(N + 1);
-      while (d === s) d = rng.below(N + 1);
-      src.push(s);
-      dst.push(d);
-    }
+    const { src, dst } = randomEdges(rng, N, edges);
     const params = type.definition.meta.params.flatMap((p, k) =>
       Array.from({ length: edges }, () => {
         const centre = point.params?.[k] ?? (typeof p.init === 'number' ? p.init : undefined);

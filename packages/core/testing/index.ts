@@ -2,3 +2,4 @@ export * from './branch-tester';
 export * from './dataset-tester';
 export * from './solver-tester';
 export * from './ode-problems';
+export * from './random-circuits';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { randomEdges } from '../../testing/random-circuits';
 import { createCircuit } from '../../src/circuit/circuit';
 import { KclDynamics } from '../../src/dynamics/kcl-dynamics';
 import { Rng } from '../../src/random/rng';
@@ -11,15 +12,7 @@ function randomCircuit(rng: Rng) {
     { type: testType('tanh(a * vs + b * vd + c)', ['a', 'b', 'c']), edges: 9 },
     { type: testType('k * (vs - vd) ^ 3 + g * sin(vs - vd)', ['k', 'g'], 'delta'), edges: 6 },
   ].map(({ type, edges }) => {
-    const src: number[] = [];
-    const dst: number[] = [];
-    for (let e = 0; e < edges; e++) {
-      const s = rng.below(N + 1);
-      let d = rng.below(N + 1);
-      while (d === s) d = rng.below(N + 1);
-      src.push(s);
-      dst.push(d);
-    }
+    const { src, dst } = randomEdges(rng, N, edges);
     const params = Array.from({ length: type.paramNames.length * edges }, () => rng.normal());
     return { type, src, dst, params };
   });
