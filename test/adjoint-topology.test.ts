@@ -33,6 +33,15 @@ describe('adjoint circuit: same topology', () => {
     expect(report.maxRelativeError).toBeLessThan(1e-6);
   });
 
+  it('holds for every slice of a time-sliced model with a different device per slice', () => {
+    const slices = ['shift-relu-1', 'shift-tanh-2', 'scaled-tanh'].map((name, i) => randomCircuit(name, 20 + i));
+    for (const circuit of slices) {
+      const report = verifyAdjointTopology(circuit);
+      expect(report).toMatchObject({ sameTopology: true, deltaBranchesAreConductances: true });
+      expect(report.maxRelativeError).toBeLessThan(1e-6);
+    }
+  });
+
   it('fails when the Jacobian does not match (a deliberately mis-declared kind is caught too)', () => {
     const circuit = randomCircuit('shift-tanh-2', 4);
     // Claim a controlled law is Δ-type: the derived "conductances" then are not antisymmetric.
