@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 /** `pnpm bench <name>`: runs scripts/bench/<name>.ts. Figures are medians of repeated runs in one process. */
 const benches: Record<string, () => Promise<{ run(): Promise<void> | void }>> = {
+  accuracy: () => import('./bench/accuracy'),
   kernels: () => import('./bench/kernels'),
   'train-twomoon': () => import('./bench/train-twomoon'),
 };
