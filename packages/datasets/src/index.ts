@@ -1,4 +1,8 @@
 export { circles } from './circles';
+export { FASHION_MNIST_DIR, fashionMnist } from './fashion-mnist';
+export { defineImageDataset, type ImageSource } from './image-dataset';
+export { readIdx, type IdxArray } from './io/idx';
+export { mnist } from './mnist';
 export { friedman1 } from './friedman1';
 export { datasets, registerDatasets } from './register';
 export { spirals } from './spirals';

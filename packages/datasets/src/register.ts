@@ -1,13 +1,15 @@
 import { DATASET, type DatasetPlugin } from '@kirchhoff/core';
 import type { DependencyContainer } from 'tsyringe';
 import { circles } from './circles';
+import { fashionMnist } from './fashion-mnist';
+import { mnist } from './mnist';
 import { friedman1 } from './friedman1';
 import { spirals } from './spirals';
 import { twoMoons } from './two-moons';
 import { xor } from './xor';
 
 /** Every built-in dataset, sorted by id. */
-export const datasets: readonly DatasetPlugin[] = [circles, friedman1, spirals, twoMoons, xor];
+export const datasets: readonly DatasetPlugin[] = [circles, fashionMnist, friedman1, mnist, spirals, twoMoons, xor];
 
 export function registerDatasets(container: DependencyContainer): void {
   for (const dataset of datasets) container.register(DATASET, { useValue: dataset });

@@ -1,0 +1,55 @@
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import { join } from 'node:path';
+import type { Dataset, DatasetLoadOptions, DatasetMeta, DatasetPlugin, Issue } from '@kirchhoff/core';
+import { readIdx } from './io/idx';
+
+/** Where one IDX image set lives and what to tell the user when it is missing. */
+export interface ImageSource {
+  readonly name: string;
+  readonly meta: DatasetMeta;
+  /** Directory holding the four files, resolved at load time. */
+  directory(): E.Either<Issue[], string>;
+  readonly files: { readonly trainImages: string; readonly trainLabels: string; readonly testImages: string; readonly testLabels: string };
+  readonly missingHint: string;
+}
+
+/**
+ * 28×28 grey-scale digit-style datasets in IDX files: pixels scaled to [0, 1] (torchvision's ToTensor),
+ * row-major, one row per image; labels 0–9. `n` takes the first n images of the split, like the original's
+ * evaluation subsets. Files are read in place, never downloaded.
+ */
+export function defineImageDataset(source: ImageSource): DatasetPlugin {
+  return {
+    name: source.name,
+    meta: source.meta,
+    options: {},
+    load: (request: DatasetLoadOptions) => TE.fromEither(load(source, request)),
+  };
+}
+
+function load(source: ImageSource, request: DatasetLoadOptions): E.Either<Issue[], Dataset> {
+  const where = `dataset '${source.name}'`;
+  const unknown = Object.keys(request.options ?? {});
+  if (unknown.length) return E.left(unknown.map((k) => ({ code: 'unknown-option', where, message: `unknown option '${k}'; this dataset has none` })));
+  const dir = source.directory();
+  if (E.isLeft(dir)) return dir;
+  const [imageFile, labelFile] = request.split === 'train' ? [source.files.trainImages, source.files.trainLabels] : [source.files.testImages, source.files.testLabels];
+  const images = readIdx(join(dir.right, imageFile), [null, 28, 28], source.missingHint);
+  const labels = readIdx(join(dir.right, labelFile), [null], source.missingHint);
+  if (E.isLeft(images) || E.isLeft(labels)) return E.left([...(E.isLeft(images) ? images.left : []), ...(E.isLeft(labels) ? labels.left : [])]);
+  const available = images.right.dims[0];
+  if (labels.right.dims[0] !== available) {
+    return E.left([{ code: 'label-count-mismatch', where, message: `${imageFile} has ${available} images but ${labelFile} has ${labels.right.dims[0]} labels` }]);
+  }
+  const count = request.n ?? available;
+  if (!Number.isInteger(count) || count < 1 || count > available) {
+    return E.left([{ code: 'invalid-count', where, message: `n must be a whole number from 1 to ${available}, got ${count}` }]);
+  }
+  const pixels = 28 * 28;
+  const inputs = new Float64Array(count * pixels);
+  const raw = images.right.data;
+  for (let i = 0; i < count * pixels; i++) inputs[i] = raw[i] / 255;
+  const targets = Float64Array.from(labels.right.data.subarray(0, count));
+  return E.right({ inputs, targets, count, inputDim: pixels });
+}
