@@ -4,6 +4,7 @@ import 'reflect-metadata';
 const benches: Record<string, () => Promise<{ run(): Promise<void> | void }>> = {
   accuracy: () => import('./bench/accuracy'),
   kernels: () => import('./bench/kernels'),
+  'mnist-eval': () => import('./bench/mnist-eval'),
   'train-twomoon': () => import('./bench/train-twomoon'),
 };
 
