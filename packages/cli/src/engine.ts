@@ -1,24 +1,40 @@
 import { registerBranches } from '@kirchhoff/branches';
 import {
+  ADJOINT_METHOD,
   BRANCH_FAMILY,
   BRANCH_TYPE,
   BranchCatalog,
   createKirchhoffContainer,
+  DATASET,
   DERIVATIVE_RULE,
   KirchhoffError,
+  losses,
+  lrSchedules,
+  optimizers,
   Registry,
+  registerAdjointMethods,
+  registerTraining,
   resolveSolverConfig,
   simulateModel,
   SOLVER,
   STEP_CONTROLLER,
+  TOPOLOGY,
+  type AdjointMethod,
+  type DatasetPlugin,
   type Issue,
+  type Loss,
+  type LrSchedule,
+  type OdeTerm,
+  type Optimizer,
   type SimulationRequest,
   type SimulationResult,
   type Solver,
   type SolverConfig,
   type SolverSetup,
   type StepController,
+  type TopologyGenerator,
 } from '@kirchhoff/core';
+import { registerDatasets } from '@kirchhoff/datasets';
 import { registerSolvers } from '@kirchhoff/solvers';
 import * as E from 'fp-ts/Either';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
@@ -69,9 +85,72 @@ export const solverRegistries = (container: DependencyContainer): E.Either<Issue
     controllers: new Registry('step controller', registered(container, STEP_CONTROLLER)),
   }));
 
-/** Issues come back with `where` = `solver.<field>`, the field's path in a circuit file. */
-export function resolveSolver(config: SolverConfig, registries: SolverRegistries): E.Either<Issue[], SolverSetup> {
-  return resolveSolverConfig(config, registries.solvers, registries.controllers, 'solver');
+/** Issues come back with `where` = `<where>.<field>`, the field's path in the file (`solver` by default). */
+export function resolveSolver(config: SolverConfig, registries: SolverRegistries, where = 'solver'): E.Either<Issue[], SolverSetup> {
+  return resolveSolverConfig(config, registries.solvers, registries.controllers, where);
+}
+
+/** `createContainer` plus what training needs: datasets, optimizers, schedules, losses, adjoint methods. */
+export function createTrainingContainer(plugins: readonly PluginContents[] = []): DependencyContainer {
+  const container = createContainer(plugins);
+  registerDatasets(container);
+  registerTraining(container);
+  registerAdjointMethods(container);
+  return container;
+}
+
+export interface TrainingRegistries extends SolverRegistries {
+  readonly datasets: Registry<DatasetPlugin>;
+  readonly topologies: Registry<TopologyGenerator>;
+  readonly adjointMethods: Registry<AdjointMethod>;
+  readonly optimizers: Registry<Optimizer>;
+  readonly schedules: Registry<LrSchedule>;
+  readonly losses: Registry<Loss>;
+}
+
+export const trainingRegistries = (container: DependencyContainer): E.Either<Issue[], TrainingRegistries> =>
+  E.chain((solverSide: SolverRegistries) =>
+    attempt(() => ({
+      ...solverSide,
+      datasets: new Registry('dataset', registered(container, DATASET)),
+      topologies: new Registry('topology', registered(container, TOPOLOGY)),
+      adjointMethods: new Registry('adjoint method', registered(container, ADJOINT_METHOD)),
+      // Core does not export the OPTIMIZER, LR_SCHEDULE and LOSS tokens, so what registerTraining put in
+      // the container cannot be resolved from here; its own built-in lists are the same plugins.
+      optimizers: new Registry('optimizer', optimizers),
+      schedules: new Registry('learning-rate schedule', lrSchedules),
+      losses: new Registry('loss', losses),
+    })),
+  )(solverRegistries(container));
+
+/**
+ * The same setup with every right-hand-side evaluation counted. Core's `evaluate` reports no solve
+ * statistics, so the count is taken where every solver must pass: the term it is handed.
+ */
+export function countingSetup(setup: SolverSetup): { setup: SolverSetup; evaluations: () => number } {
+  let count = 0;
+  const counted = new WeakMap<OdeTerm, OdeTerm>();
+  const wrap = (term: OdeTerm): OdeTerm => {
+    let wrapped = counted.get(term);
+    if (!wrapped) {
+      wrapped = Object.assign(Object.create(term) as OdeTerm, {
+        vf(t: number, y: Float64Array, out: Float64Array) {
+          count++;
+          term.vf(t, y, out);
+        },
+      });
+      counted.set(term, wrapped);
+    }
+    return wrapped;
+  };
+  const inner = setup.solver;
+  const solver: Solver = Object.assign(Object.create(inner) as Solver, {
+    init: (term: OdeTerm, t0: number, y0: Float64Array, options: Parameters<Solver['init']>[3]) => inner.init(wrap(term), t0, y0, options),
+    step: (term: OdeTerm, t0: number, t1: number, y0: Float64Array, state: unknown) => inner.step(wrap(term), t0, t1, y0, state),
+    func: (term: OdeTerm, t: number, y: Float64Array, out: Float64Array) => inner.func(wrap(term), t, y, out),
+    ...(inner.initialDerivative && { initialDerivative: (state: unknown) => inner.initialDerivative!(state) }),
+  });
+  return { setup: { ...setup, solver }, evaluations: () => count };
 }
 
 export type { SimulationRequest, SimulationResult };

@@ -1,11 +1,15 @@
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { KirchhoffError, ValidationError } from '@kirchhoff/core';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { branchesCommand } from './commands/branches';
+import { evalCommand } from './commands/eval';
 import { simulateCommand } from './commands/simulate';
 import { solversCommand } from './commands/solvers';
+import { trainCommand } from './commands/train';
+import { verifyCommand } from './commands/verify';
 import { circuitJsonSchema } from './config/schema';
+import { trainJsonSchema } from './config/train-schema';
 import type { CliIo } from './io';
 import { CliError, formatIssue } from './issues';
 import { writeFileAtomic } from './output';
@@ -18,6 +22,12 @@ function parseNumber(value: string): number {
   return x;
 }
 
+function parseCount(value: string): number {
+  const x = parseNumber(value);
+  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, got '${value}'`);
+  return x;
+}
+
 const parseNumberList = (value: string): number[] => value.split(',').map((part) => parseNumber(part.trim()));
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -27,7 +37,7 @@ const pluginOption = () =>
 /** The command tree. Commands write through `io`, so tests run it in-process. */
 export function createProgram(io: CliIo): Command {
   const program = new Command('kirchhoff')
-    .description('Analog circuit neural networks: simulate KirchhoffNet circuits from YAML or JSON files')
+    .description('Analog circuit neural networks: simulate and train KirchhoffNet circuits from YAML or JSON files')
     .version(version)
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()
@@ -68,11 +78,62 @@ export function createProgram(io: CliIo): Command {
     .action((options) => solversCommand(options, io));
 
   program
+    .command('train')
+    .description('train a KirchhoffNet from a training config; checkpoints, metrics and a config copy go to the run dir')
+    .argument('[config]', 'training config (.yaml, .yml or .json); see docs/training.md. Optional with --resume --run-dir')
+    .option('--run-dir <dir>', "where checkpoints and metrics go (default: the config's runDir, else runs/<config name>)")
+    .option('--resume', "continue the run in the run dir from its checkpoint, with the run dir's config copy")
+    .option('--force', 'start over in a run dir that already holds a checkpoint (deletes it)')
+    .option('--epochs <n>', "train for n epochs in all (replaces training.epochs; with --resume, extends a run)", parseCount)
+    .option('--quiet', 'print only the final line')
+    .addOption(new Option('--progress <mode>', 'progress on stderr: a single updating line (bar), periodic lines, or none').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
+    .addOption(pluginOption())
+    .addHelpText('after', '\nExamples:\n  kirchhoff train examples/two-moons.yaml --run-dir runs/two-moons\n  kirchhoff train --resume --run-dir runs/two-moons\n')
+    .action(async (config: string | undefined, options) => {
+      await trainCommand(config, options, io);
+    });
+
+  program
+    .command('eval')
+    .description("evaluate a trained run's checkpoint on a dataset split (loss, accuracy, NFE)")
+    .argument('<run>', 'a run dir of `kirchhoff train`, or a checkpoint .json file inside one')
+    .addOption(new Option('--split <split>', 'which split to evaluate').choices(['test', 'train']).default('test'))
+    .option('--solver <name>', "solver id (replaces the run's solver block unless it names the same solver)")
+    .option('--rtol <x>', 'relative tolerance', parseNumber)
+    .option('--atol <x>', 'absolute tolerance', parseNumber)
+    .option('--dt0 <x>', 'first step (adaptive) or the step (fixed-step solvers)', parseNumber)
+    .option('--batch-size <n>', "evaluation batch size (default: the run's evalBatchSize)", parseCount)
+    .option('--json', 'print JSON')
+    .addOption(pluginOption())
+    .action(async (run: string, options) => {
+      await evalCommand(run, options, io);
+    });
+
+  program
+    .command('verify')
+    .description('check the adjoint of a training config or circuit file: the adjoint circuit against a finite-difference Jacobian, gradients against finite differences')
+    .argument('<file>', 'training config or circuit file')
+    .option('--topology', 'check the same-topology theorem on every slice circuit')
+    .option('--grad', 'compare adjoint gradients with central finite differences (training configs: the configured loss; circuit files: MSE to 0 on all nodes)')
+    .option('--samples <n>', 'batch of the gradient check (default 8)', parseCount)
+    .option('--params <n>', 'parameters compared (default 20)', parseCount)
+    .option('--adjoint <method>', 'adjoint method (default: the config\'s, checkpointed for circuit files)')
+    .option('--as-configured', 'keep the configured solver tolerances (by default adaptive solves are tightened to 1e-10)')
+    .option('--seed <n>', 'seed of the parameter choice and random states (default 0)', parseNumber)
+    .addOption(pluginOption())
+    .addHelpText('after', '\nWith neither --topology nor --grad, both checks run. Exit code 1 when a check fails.\n')
+    .action(async (file: string, options) => {
+      const report = await verifyCommand(file, options, io);
+      if (!report.passed) throw new CliError(report.failures);
+    });
+
+  program
     .command('schema')
-    .description('print the JSON schema of circuit files (for editors and validators)')
+    .description('print the JSON schema of circuit files or training configs (for editors and validators)')
+    .addArgument(new Argument('[kind]', 'which files').choices(['circuit', 'train']).default('circuit'))
     .option('--out <path>', 'write it to a file instead')
-    .action(async (options: { out?: string }) => {
-      const text = circuitJsonSchema();
+    .action(async (kind: 'circuit' | 'train', options: { out?: string }) => {
+      const text = kind === 'train' ? trainJsonSchema() : circuitJsonSchema();
       if (options.out === undefined) io.out(text);
       else {
         await writeFileAtomic(resolve(io.cwd, options.out), text).catch((err: Error) => {

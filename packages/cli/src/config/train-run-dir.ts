@@ -1,0 +1,103 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { KirchhoffError, readCheckpoint, type Issue, type Network, type TrainingCheckpoint } from '@kirchhoff/core';
+import * as E from 'fp-ts/Either';
+import { CliError, formatPath, issueIn, type FieldPath } from '../issues';
+import type { DecodedTrainConfig } from './train-decode';
+
+/** The files of a run dir; the last three are written by core's trainer. */
+export const RUN_FILES = { config: 'config.yaml', checkpoint: 'checkpoint.json', metrics: 'metrics.jsonl', summary: 'summary.json' } as const;
+
+/** A path for messages: relative to the working directory when inside it, else absolute. */
+export function shownPath(cwd: string, absolute: string): string {
+  const path = relative(cwd, absolute);
+  return path === '' ? '.' : path.startsWith('..') || isAbsolute(path) ? absolute : path;
+}
+
+export const runFile = (runDir: string, file: keyof typeof RUN_FILES): string => join(runDir, RUN_FILES[file]);
+
+/**
+ * The config as the run dir keeps it: the original text with its comments, but self-contained, since
+ * it is read back from another folder: plugin paths made absolute and `runDir` dropped (the folder it
+ * sits in is the run dir). `epochs` records a `--epochs` override, so that the copy describes the run.
+ */
+export function configCopyText(decoded: DecodedTrainConfig, epochs: number, source: string): string {
+  const doc = decoded.src.doc.clone();
+  (decoded.config.plugins ?? []).forEach((path, k) => doc.setIn(['plugins', k], resolve(decoded.baseDir, path)));
+  doc.deleteIn(['runDir']);
+  if (epochs !== decoded.config.training.epochs) doc.setIn(['training', 'epochs'], epochs);
+  const note = ` Copied by \`kirchhoff train\` from ${source}: runDir removed (this folder is the run dir), plugin paths absolute.`;
+  doc.commentBefore = doc.commentBefore ? `${note}\n${doc.commentBefore}` : note;
+  return doc.toString();
+}
+
+/** The config's meaning, independent of where the file sits and where its run dir is. */
+function normalized(decoded: DecodedTrainConfig, ignoreEpochs: boolean): unknown {
+  const { runDir: _runDir, $schema: _schema, ...rest } = decoded.config;
+  const value = JSON.parse(JSON.stringify(rest)) as Record<string, unknown> & { training: Record<string, unknown> };
+  if (rest.plugins) value.plugins = rest.plugins.map((path) => resolve(decoded.baseDir, path));
+  if (ignoreEpochs) delete value.training.epochs;
+  return value;
+}
+
+function differences(a: unknown, b: unknown, path: FieldPath, out: string[]): void {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (isObject(a) && isObject(b) && Array.isArray(a) === Array.isArray(b)) {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) differences(a[key], b[key], [...path, Array.isArray(a) ? Number(key) : key], out);
+  } else if (!Object.is(a, b)) out.push(formatPath(path) || '(the whole file)');
+}
+
+/** Fields in which two configs differ, ignoring location-only settings (and `training.epochs` when overridden). */
+export function configDifferences(given: DecodedTrainConfig, copy: DecodedTrainConfig, ignoreEpochs: boolean): string[] {
+  const out: string[] = [];
+  differences(normalized(given, ignoreEpochs), normalized(copy, ignoreEpochs), [], out);
+  return out;
+}
+
+/**
+ * Core's checkpoint reader, its expected failures (missing, truncated, wrong shape) turned into a
+ * CliError located at `shown`, the path as the user would write it.
+ */
+export function readRunCheckpoint(path: string, network: Network, shown = path): TrainingCheckpoint {
+  try {
+    return readCheckpoint(path, network.params.map((p) => p.length));
+  } catch (err) {
+    if (!(err instanceof KirchhoffError)) throw err;
+    const message = err.message.startsWith(path) ? err.message.slice(path.length).replace(/^:\s*/, '') : err.message;
+    throw new CliError([issueIn(shown, err.code, message)]);
+  }
+}
+
+/**
+ * Loads a checkpoint's parameters into the network. Core keeps its decoder private, so the documented
+ * encoding (IEEE-754 float64, little-endian, base64; lengths already checked by readCheckpoint) is read here.
+ */
+export function loadCheckpointParams(path: string, network: Network, shown = path): TrainingCheckpoint {
+  const checkpoint = readRunCheckpoint(path, network, shown);
+  checkpoint.params.forEach((encoded, i) => {
+    const bytes = Buffer.from(encoded.base64, 'base64');
+    const target = network.params[i];
+    for (let j = 0; j < target.length; j++) target[j] = bytes.readDoubleLE(8 * j);
+  });
+  return checkpoint;
+}
+
+/** The last epoch line of a run's metrics log, for the final report of runs without an accuracy. */
+export function lastEpochMetrics(runDir: string): Record<string, number> | undefined {
+  const path = runFile(runDir, 'metrics');
+  if (!existsSync(path)) return undefined;
+  const epochs = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, number> & { type?: string })
+    .filter((m) => m.type === 'epoch');
+  return epochs[epochs.length - 1];
+}
+
+export const checkpointExists = (runDir: string): boolean => existsSync(runFile(runDir, 'checkpoint'));
+
+/** An Either of issues as a thrown CliError, for commands. */
+export function orThrow<T>(result: E.Either<readonly Issue[], T>, exitCode: 1 | 2 = 1): T {
+  if (E.isLeft(result)) throw new CliError(result.left, exitCode);
+  return result.right;
+}
