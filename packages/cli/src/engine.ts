@@ -123,35 +123,6 @@ export const trainingRegistries = (container: DependencyContainer): E.Either<Iss
     })),
   )(solverRegistries(container));
 
-/**
- * The same setup with every right-hand-side evaluation counted. Core's `evaluate` reports no solve
- * statistics, so the count is taken where every solver must pass: the term it is handed.
- */
-export function countingSetup(setup: SolverSetup): { setup: SolverSetup; evaluations: () => number } {
-  let count = 0;
-  const counted = new WeakMap<OdeTerm, OdeTerm>();
-  const wrap = (term: OdeTerm): OdeTerm => {
-    let wrapped = counted.get(term);
-    if (!wrapped) {
-      wrapped = Object.assign(Object.create(term) as OdeTerm, {
-        vf(t: number, y: Float64Array, out: Float64Array) {
-          count++;
-          term.vf(t, y, out);
-        },
-      });
-      counted.set(term, wrapped);
-    }
-    return wrapped;
-  };
-  const inner = setup.solver;
-  const solver: Solver = Object.assign(Object.create(inner) as Solver, {
-    init: (term: OdeTerm, t0: number, y0: Float64Array, options: Parameters<Solver['init']>[3]) => inner.init(wrap(term), t0, y0, options),
-    step: (term: OdeTerm, t0: number, t1: number, y0: Float64Array, state: unknown) => inner.step(wrap(term), t0, t1, y0, state),
-    func: (term: OdeTerm, t: number, y: Float64Array, out: Float64Array) => inner.func(wrap(term), t, y, out),
-    ...(inner.initialDerivative && { initialDerivative: (state: unknown) => inner.initialDerivative!(state) }),
-  });
-  return { setup: { ...setup, solver }, evaluations: () => count };
-}
 
 export type { SimulationRequest, SimulationResult };
 

@@ -5,7 +5,7 @@ import * as E from 'fp-ts/Either';
 import { buildTraining, type TrainingPlan } from '../config/train-build';
 import { decodeTrainFile, trainingPlugins } from '../config/train-decode';
 import { loadCheckpointParams, orThrow, RUN_FILES, shownPath } from '../config/train-run-dir';
-import { countingSetup, createTrainingContainer } from '../engine';
+import { createTrainingContainer } from '../engine';
 import type { CliIo } from '../io';
 import { CliError, issueIn } from '../issues';
 
@@ -85,9 +85,8 @@ export async function evalCommand(target: string, options: EvalOptions, io: CliI
   const split = options.split ?? 'test';
   const data = split === 'train' ? plan.train : plan.test;
   const batchSize = options.batchSize ?? plan.evalBatchSize;
-  const counted = countingSetup(plan.forward);
   const started = performance.now();
-  const result = evaluate(plan.network, data, plan.loss, counted.setup, batchSize);
+  const result = evaluate(plan.network, data, plan.loss, plan.forward, batchSize);
   const batches = Math.ceil(data.count / batchSize);
   const report: EvalReport = {
     checkpoint: shownPath(io.cwd, resolve(io.cwd, checkpoint)),
@@ -98,7 +97,7 @@ export async function evalCommand(target: string, options: EvalOptions, io: CliI
     loss: result.loss,
     ...(plan.loss.meta.targets === 'class-index' && { accuracy: result.accuracy }),
     solver: plan.solver.name,
-    nfePerBatch: counted.evaluations() / batches,
+    nfePerBatch: result.nfe / batches,
     batches,
     seconds: (performance.now() - started) / 1000,
   };

@@ -4,7 +4,7 @@ import { train, type ProgressEvent, type TrainingSummary } from '@kirchhoff/core
 import * as E from 'fp-ts/Either';
 import { buildTraining, type TrainingPlan } from '../config/train-build';
 import { decodeTrainFile, trainingPlugins, type DecodedTrainConfig } from '../config/train-decode';
-import { checkpointExists, configCopyText, configDifferences, lastEpochMetrics, orThrow, readRunCheckpoint, runFile, shownPath } from '../config/train-run-dir';
+import { checkpointExists, configCopyText, configDifferences, orThrow, readRunCheckpoint, runFile, shownPath } from '../config/train-run-dir';
 import { createTrainingContainer } from '../engine';
 import type { CliIo } from '../io';
 import { CliError, issueIn } from '../issues';
@@ -127,10 +127,9 @@ async function prepareRunDir(plan: TrainingPlan, given: DecodedTrainConfig, opti
 function finalLine(plan: TrainingPlan, summary: TrainingSummary): string {
   const tail = `${summary.epochs} epoch${summary.epochs === 1 ? '' : 's'}${summary.stoppedEarly ? ' (stopped early)' : ''}, ${summary.seconds.toFixed(1)} s`;
   if (plan.loss.meta.targets === 'class-index') {
-    return `final test accuracy: ${percent(summary.finalTestAccuracy)} (best ${percent(summary.bestTestAccuracy)} at epoch ${summary.bestEpoch}), ${tail}`;
+    return `final test accuracy: ${percent(summary.finalTestAccuracy)} (best ${percent(summary.bestTestScore)} at epoch ${summary.bestEpoch}), ${tail}`;
   }
-  const last = lastEpochMetrics(plan.runDir);
-  return `final test loss: ${last ? last.testLoss.toPrecision(4) : 'n/a'} (${plan.loss.name}), ${tail}`;
+  return `final test loss: ${summary.finalTestLoss.toPrecision(4)} (${plan.loss.name}; best ${(-summary.bestTestScore).toPrecision(4)} at epoch ${summary.bestEpoch}), ${tail}`;
 }
 
 /**

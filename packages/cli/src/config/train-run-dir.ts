@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { KirchhoffError, readCheckpoint, type Issue, type Network, type TrainingCheckpoint } from '@kirchhoff/core';
+import { KirchhoffError, readCheckpoint, restoreParams, type Issue, type Network, type TrainingCheckpoint } from '@kirchhoff/core';
 import * as E from 'fp-ts/Either';
 import { CliError, formatPath, issueIn, type FieldPath } from '../issues';
 import type { DecodedTrainConfig } from './train-decode';
@@ -68,30 +68,11 @@ export function readRunCheckpoint(path: string, network: Network, shown = path):
   }
 }
 
-/**
- * Loads a checkpoint's parameters into the network. Core keeps its decoder private, so the documented
- * encoding (IEEE-754 float64, little-endian, base64; lengths already checked by readCheckpoint) is read here.
- */
+/** Loads a checkpoint's parameters into the network. */
 export function loadCheckpointParams(path: string, network: Network, shown = path): TrainingCheckpoint {
   const checkpoint = readRunCheckpoint(path, network, shown);
-  checkpoint.params.forEach((encoded, i) => {
-    const bytes = Buffer.from(encoded.base64, 'base64');
-    const target = network.params[i];
-    for (let j = 0; j < target.length; j++) target[j] = bytes.readDoubleLE(8 * j);
-  });
+  restoreParams(checkpoint, network.params);
   return checkpoint;
-}
-
-/** The last epoch line of a run's metrics log, for the final report of runs without an accuracy. */
-export function lastEpochMetrics(runDir: string): Record<string, number> | undefined {
-  const path = runFile(runDir, 'metrics');
-  if (!existsSync(path)) return undefined;
-  const epochs = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, number> & { type?: string })
-    .filter((m) => m.type === 'epoch');
-  return epochs[epochs.length - 1];
 }
 
 export const checkpointExists = (runDir: string): boolean => existsSync(runFile(runDir, 'checkpoint'));

@@ -23,11 +23,14 @@ export interface TrainingCheckpoint {
   readonly optimizer: OptimizerState;
   readonly running: RunningTotals;
   readonly metricsBytes: number;
-  readonly best: { readonly accuracy: number; readonly epoch: number };
+  /** Best test score so far: accuracy for classification, −loss otherwise. */
+  readonly best: { readonly score: number; readonly epoch: number };
   readonly elapsedSeconds: number;
 }
 
 export interface RunningTotals {
+  /** Successful updates this epoch (the denominator of the NFE averages). */
+  updates: number;
   lossSum: number;
   correct: number;
   seen: number;

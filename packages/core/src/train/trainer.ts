@@ -75,7 +75,9 @@ export interface TrainingSummary {
   readonly epochs: number;
   readonly iterations: number;
   readonly finalTestAccuracy: number;
-  readonly bestTestAccuracy: number;
+  readonly finalTestLoss: number;
+  /** Best test accuracy (classification) or −loss (regression), and its epoch. */
+  readonly bestTestScore: number;
   readonly bestEpoch: number;
   readonly seconds: number;
   readonly stoppedEarly: boolean;
@@ -99,7 +101,6 @@ export function train(options: TrainerOptions): TrainingSummary {
   const log = options.log ?? (() => {});
   const started = performance.now();
   const batches = Math.ceil(data.count / options.batchSize);
-  const K = network.spec.readoutNodes.length;
 
   let rng = new Rng(options.seed);
   let epoch = 0;
@@ -107,7 +108,8 @@ export function train(options: TrainerOptions): TrainingSummary {
   let iteration = 0;
   let permutation: Int32Array | null = null;
   let running = freshTotals();
-  let best = { accuracy: -Infinity, epoch: -1 };
+  let best = { score: -Infinity, epoch: -1 };
+  const classifying = loss.meta.targets === 'class-index';
   let elapsedBefore = 0;
   if (options.resume) {
     const saved = readCheckpoint(checkpointPath, network.params.map((p) => p.length));
@@ -157,6 +159,7 @@ export function train(options: TrainerOptions): TrainingSummary {
   let ranHere = 0;
   let stoppedEarly = false;
   let lastTestAccuracy = NaN;
+  let lastTestLoss = NaN;
   for (; epoch < options.epochs; epoch++) {
     const lr = options.lr(epoch);
     if (!permutation) permutation = rng.shuffle(Int32Array.from({ length: data.count }, (_, i) => i));
@@ -172,6 +175,7 @@ export function train(options: TrainerOptions): TrainingSummary {
         running.seen += rows.length;
         running.nfeForward += step.nfeForward;
         running.nfeBackward += step.nfeBackward;
+        running.updates++;
       } else {
         running.rollbacks++;
         log(`rollback at epoch ${epoch + 1}, batch ${batchIndex + 1}: ${step.reason}; parameters and optimizer kept at their last good state`);
@@ -187,8 +191,8 @@ export function train(options: TrainerOptions): TrainingSummary {
         batches,
         loss: running.lossSum / done,
         accuracy: running.correct / done,
-        nfeForward: running.nfeForward / Math.max(1, iteration - running.rollbacks),
-        nfeBackward: running.nfeBackward / Math.max(1, iteration - running.rollbacks),
+        nfeForward: running.nfeForward / Math.max(1, running.updates),
+        nfeBackward: running.nfeBackward / Math.max(1, running.updates),
         lr,
       });
       if (checkpointDue() && batchIndex + 1 < batches) {
@@ -199,7 +203,8 @@ export function train(options: TrainerOptions): TrainingSummary {
     }
     const test = evaluate(network, options.test, loss, options.forward, options.evalBatchSize ?? 256);
     lastTestAccuracy = test.accuracy;
-    const updates = Math.max(1, batches - running.rollbacks);
+    lastTestLoss = test.loss;
+    const updates = Math.max(1, running.updates);
     const metrics: EpochMetrics = {
       type: 'epoch',
       epoch: epoch + 1,
@@ -219,7 +224,8 @@ export function train(options: TrainerOptions): TrainingSummary {
       `epoch ${epoch + 1}/${options.epochs}: train loss ${metrics.trainLoss.toFixed(4)} acc ${(100 * metrics.trainAccuracy).toFixed(2)}%, ` +
         `test loss ${test.loss.toFixed(4)} acc ${(100 * test.accuracy).toFixed(2)}%, NFE ${metrics.nfeForward.toFixed(0)}+${metrics.nfeBackward.toFixed(0)}, ${metrics.seconds.toFixed(1)} s`,
     );
-    if (test.accuracy > best.accuracy + (options.earlyStopping?.minDelta ?? 0)) best = { accuracy: test.accuracy, epoch: epoch + 1 };
+    const score = classifying ? test.accuracy : -test.loss;
+    if (score > best.score + (options.earlyStopping?.minDelta ?? 0)) best = { score, epoch: epoch + 1 };
     running = freshTotals();
     permutation = null;
     batchIndex = 0;
@@ -227,7 +233,7 @@ export function train(options: TrainerOptions): TrainingSummary {
       stoppedEarly = true;
       epoch++;
       saveCheckpoint();
-      log(`early stopping: no test-accuracy gain for ${options.earlyStopping.patience} epochs (best ${(100 * best.accuracy).toFixed(2)}% at epoch ${best.epoch})`);
+      log(`early stopping: no test ${classifying ? 'accuracy' : 'loss'} improvement for ${options.earlyStopping.patience} epochs (best at epoch ${best.epoch})`);
       break;
     }
     epochEndCheckpoint();
@@ -247,7 +253,8 @@ export function train(options: TrainerOptions): TrainingSummary {
       epochs: epoch,
       iterations: iteration,
       finalTestAccuracy: lastTestAccuracy,
-      bestTestAccuracy: best.accuracy,
+      finalTestLoss: lastTestLoss,
+      bestTestScore: best.score,
       bestEpoch: best.epoch,
       seconds: elapsed(),
       stoppedEarly,
@@ -256,7 +263,7 @@ export function train(options: TrainerOptions): TrainingSummary {
   }
 }
 
-const freshTotals = (): RunningTotals => ({ lossSum: 0, correct: 0, seen: 0, nfeForward: 0, nfeBackward: 0, rollbacks: 0 });
+const freshTotals = (): RunningTotals => ({ updates: 0, lossSum: 0, correct: 0, seen: 0, nfeForward: 0, nfeBackward: 0, rollbacks: 0 });
 
 type StepOutcome =
   | { ok: true; loss: number; correct: number; nfeForward: number; nfeBackward: number }
@@ -314,21 +321,24 @@ function gatherTargets(data: Dataset, rows: ArrayLike<number>, width: number): F
 }
 
 /** Mean loss and accuracy of the network on a dataset, forward only. */
-export function evaluate(network: Network, data: Dataset, loss: Loss, setup: SolverSetup, batchSize: number): { loss: number; accuracy: number } {
+export function evaluate(network: Network, data: Dataset, loss: Loss, setup: SolverSetup, batchSize: number): { loss: number; accuracy: number; nfe: number } {
   const K = network.spec.readoutNodes.length;
   let lossSum = 0;
   let correct = 0;
+  let nfe = 0;
   for (let start = 0; start < data.count; start += batchSize) {
     const rows = Int32Array.from({ length: Math.min(batchSize, data.count - start) }, (_, i) => start + i);
     const B = rows.length;
     const input = new Float64Array(network.model.numNodes * B);
     encodeInputs(network, data.inputs, data.inputDim, rows, input);
-    const final = simulateModel({ model: network.model, input, batch: B, setup }).final;
+    const simulation = simulateModel({ model: network.model, input, batch: B, setup });
+    const final = simulation.final;
+    nfe += simulation.perSlice.reduce((sum, s) => sum + s.nfe, 0);
     const outputs = new Float64Array(B * K);
     readOutputs(network, final, B, outputs);
     const targets = loss.meta.targets === 'class-index' ? Float64Array.from(rows, (r) => data.targets[r]) : gatherTargets(data, rows, K);
     lossSum += loss.evaluate(outputs, B, K, targets, null) * B;
     if (loss.meta.targets === 'class-index') correct += Math.round(accuracy(outputs, B, K, targets) * B);
   }
-  return { loss: lossSum / data.count, accuracy: correct / data.count };
+  return { loss: lossSum / data.count, accuracy: correct / data.count, nfe };
 }
