@@ -48,6 +48,8 @@ const loss = (y: Float64Array, grad: Float64Array | null) => {
  */
 const operatingPoints: Record<string, { params?: number[]; paramScale?: number; inputScale?: number }> = {
   'shockley-diode': { params: [1e-3, 1, 0.025852], inputScale: 0.1 },
+  // The tunnel diode's diode term e^{V/vt} is stiff beyond a few tenths of a volt.
+  'tunnel-diode': { inputScale: 0.05 },
   'polynomial-3': { paramScale: 0.1, inputScale: 0.3 },
 };
 

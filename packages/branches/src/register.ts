@@ -1,8 +1,10 @@
 import { BRANCH_FAMILY, BRANCH_TYPE, TOPOLOGY, type BranchFamily, type BranchType, type TopologyGenerator } from '@kirchhoff/core';
 import type { DependencyContainer } from 'tsyringe';
 import { conductance } from './conductance';
+import { ivTable } from './iv-table';
 import { polynomial } from './polynomial';
 import { scaledTanh } from './scaled-tanh';
+import { schulmanRtd } from './schulman-rtd';
 import { shiftLeakyRelu1 } from './shift-leaky-relu-1';
 import { shiftLeakyRelu2 } from './shift-leaky-relu-2';
 import { shiftRelu1 } from './shift-relu-1';
@@ -10,12 +12,15 @@ import { shiftRelu2 } from './shift-relu-2';
 import { shiftTanh1 } from './shift-tanh-1';
 import { shiftTanh2 } from './shift-tanh-2';
 import { shockleyDiode } from './shockley-diode';
+import { tunnelDiode } from './tunnel-diode';
 import { fullyConnect } from './topologies/fully-connect';
+import { mixConnect } from './topologies/mix-connect';
 
 /** Every built-in branch type, sorted by id. */
 export const branchTypes: readonly BranchType[] = [
   conductance,
   scaledTanh,
+  schulmanRtd,
   shiftLeakyRelu1,
   shiftLeakyRelu2,
   shiftRelu1,
@@ -23,12 +28,13 @@ export const branchTypes: readonly BranchType[] = [
   shiftTanh1,
   shiftTanh2,
   shockleyDiode,
+  tunnelDiode,
 ];
 
-export const branchFamilies: readonly BranchFamily[] = [polynomial as BranchFamily];
+export const branchFamilies: readonly BranchFamily[] = [ivTable as BranchFamily, polynomial as BranchFamily];
 
 /** Topology generators: how branches are laid out over nodes. */
-export const topologies: readonly TopologyGenerator[] = [fullyConnect];
+export const topologies: readonly TopologyGenerator[] = [fullyConnect, mixConnect];
 
 export function registerBranches(container: DependencyContainer): void {
   for (const type of branchTypes) container.register(BRANCH_TYPE, { useValue: type });

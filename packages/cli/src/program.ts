@@ -4,6 +4,7 @@ import { KirchhoffError, ValidationError } from '@kirchhoff/core';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { branchesCommand } from './commands/branches';
 import { evalCommand } from './commands/eval';
+import { fitDeviceCommand } from './commands/fit-device';
 import { simulateCommand } from './commands/simulate';
 import { solversCommand } from './commands/solvers';
 import { trainCommand } from './commands/train';
@@ -125,6 +126,19 @@ export function createProgram(io: CliIo): Command {
     .action(async (file: string, options) => {
       const report = await verifyCommand(file, options, io);
       if (!report.passed) throw new CliError(report.failures);
+    });
+
+  program
+    .command('fit-device')
+    .description('fit a device to I-V points (CSV) and write a branch-type module to load with --plugin')
+    .argument('<data>', 'CSV with voltage,current per line (see packages/branches/docs/fit-device.md)')
+    .option('--degree <n>', 'least-squares polynomial of degree n (1–20)', parseNumber)
+    .option('--spline', 'natural cubic spline through the points, flat outside them')
+    .option('--smoothing <s>', 'with --spline: smoothing spline with Σ(I − fit)² ≤ s', parseNumber)
+    .option('--name <id>', 'device id (default: <file>-poly-<n> or <file>-spline)')
+    .option('--out <file.mjs>', 'write the module here (default: standard output)')
+    .action(async (file: string, options) => {
+      await fitDeviceCommand(file, options, io);
     });
 
   program
