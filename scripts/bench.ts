@@ -3,6 +3,7 @@ import 'reflect-metadata';
 /** `pnpm bench <name>`: runs scripts/bench/<name>.ts. Figures are medians of repeated runs in one process. */
 const benches: Record<string, () => Promise<{ run(): Promise<void> | void }>> = {
   accuracy: () => import('./bench/accuracy'),
+  gradients: () => import('./bench/gradients'),
   kernels: () => import('./bench/kernels'),
   'mnist-eval': () => import('./bench/mnist-eval'),
   'train-twomoon': () => import('./bench/train-twomoon'),
