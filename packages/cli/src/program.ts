@@ -5,6 +5,7 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import { branchesCommand } from './commands/branches';
 import { evalCommand } from './commands/eval';
 import { fitDeviceCommand } from './commands/fit-device';
+import { opCommand } from './commands/op';
 import { simulateCommand } from './commands/simulate';
 import { solversCommand } from './commands/solvers';
 import { trainCommand } from './commands/train';
@@ -126,6 +127,17 @@ export function createProgram(io: CliIo): Command {
     .action(async (file: string, options) => {
       const report = await verifyCommand(file, options, io);
       if (!report.passed) throw new CliError(report.failures);
+    });
+
+  program
+    .command('op')
+    .description("DC operating point of each slice's circuit (like SPICE's .op): Newton, then gmin and source stepping")
+    .argument('<file>', 'circuit file; its input voltages are the starting guess')
+    .option('--stability', 'report small-signal stability: Jacobian eigenvalues (small circuits) and nodes where NDR dominates')
+    .option('--json', 'print JSON')
+    .addOption(pluginOption())
+    .action(async (file: string, options) => {
+      await opCommand(file, options, io);
     });
 
   program

@@ -41,3 +41,4 @@ export { evaluate, train, type EpochMetrics, type ProgressEvent, type TrainerOpt
 export { readCheckpoint, restoreParams, type TrainingCheckpoint } from './train/checkpoint';
 export { LOSS, LR_SCHEDULE, OPTIMIZER } from './tokens';
 export * from './linalg/index';
+export * from './analysis/index';

@@ -1,0 +1,73 @@
+import { all, create } from 'mathjs';
+import type { Circuit } from '../circuit/circuit';
+import { KclDynamics } from '../dynamics/kcl-dynamics';
+
+export interface NodeStability {
+  readonly node: number;
+  readonly sample: number;
+  /** Self-conductance −∂F_n/∂v_n (S): the net small-signal conductance the node sees. Negative: unstable on its own. */
+  readonly conductanceSum: number;
+  /** Incident branches whose small-signal conductance at the operating point is negative (NDR). */
+  readonly ndrBranches: number;
+}
+
+export interface StabilityReport {
+  /** Eigenvalues of ∂f/∂v per sample (circuits up to `eigenvalueLimit` nodes); stable iff every real part < 0. */
+  readonly eigenvalues?: { re: number; im: number }[][];
+  readonly maxRealPart?: number;
+  /** Nodes with a negative self-conductance, where an NDR branch can make the circuit oscillate or latch. */
+  readonly flaggedNodes: NodeStability[];
+  readonly stable: boolean;
+}
+
+/**
+ * Small-signal stability at an operating point: the eigenvalues of the Jacobian of the KCL right-hand side
+ * (exact, from the generated jvp kernels) for small circuits, and for every circuit the per-node
+ * self-conductance, flagging nodes where negative differential resistance outweighs the rest, as the
+ * NDR reference warns (kanalogue.md §8).
+ */
+export function stabilityAt(circuit: Circuit, voltages: Float64Array, batch = 1, eigenvalueLimit = 200): StabilityReport {
+  const N = circuit.numNodes;
+  const B = batch;
+  const dynamics = new KclDynamics(circuit, B);
+  const flagged: NodeStability[] = [];
+  const ndrCount = new Int32Array(N * B);
+  const vFull = new Float64Array((N + 1) * B);
+  vFull.set(voltages, B);
+  for (const g of circuit.groups) {
+    const size = g.size * B;
+    const currents = [new Float64Array(size)];
+    const dV = [new Float64Array(size), new Float64Array(size)];
+    const dTheta = g.type.paramNames.map(() => new Float64Array(size));
+    g.type.law.kernels.partials(0, g.size, B, [g.src, g.dst], g.params, g.size, vFull, currents, dV, dTheta);
+    for (let e = 0; e < g.size; e++) {
+      for (let b = 0; b < B; b++) {
+        // Conductance seen from the source: ∂I/∂vs; from the destination: −∂I/∂vd.
+        if (dV[0][e * B + b] < 0 && g.src[e] > 0) ndrCount[(g.src[e] - 1) * B + b]++;
+        if (-dV[1][e * B + b] < 0 && g.dst[e] > 0) ndrCount[(g.dst[e] - 1) * B + b]++;
+      }
+    }
+  }
+  const unit = new Float64Array(N * B);
+  const column = new Float64Array(N * B);
+  const jacobians = Array.from({ length: B }, () => Array.from({ length: N }, () => new Array<number>(N).fill(0)));
+  for (let n = 0; n < N; n++) {
+    unit.fill(0);
+    for (let b = 0; b < B; b++) unit[n * B + b] = 1;
+    dynamics.jvp(0, voltages, unit, column);
+    for (let m = 0; m < N; m++) for (let b = 0; b < B; b++) jacobians[b][m][n] = column[m * B + b];
+  }
+  for (let n = 0; n < N; n++) {
+    for (let b = 0; b < B; b++) {
+      const conductanceSum = -jacobians[b][n][n] * circuit.capacitance[n];
+      if (conductanceSum < 0) flagged.push({ node: n + 1, sample: b, conductanceSum, ndrBranches: ndrCount[n * B + b] });
+    }
+  }
+  if (N > eigenvalueLimit) return { flaggedNodes: flagged, stable: flagged.length === 0 };
+  const math = create(all);
+  const eigenvalues = jacobians.map((jac) =>
+    (math.eigs(jac).values as unknown as (number | { re: number; im: number })[]).map((x) => (typeof x === 'number' ? { re: x, im: 0 } : { re: x.re, im: x.im })),
+  );
+  const maxRealPart = Math.max(...eigenvalues.flat().map((x) => x.re));
+  return { eigenvalues, maxRealPart, flaggedNodes: flagged, stable: maxRealPart < 0 };
+}
