@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> | void }>> = 
   accuracy: () => import('./bench/accuracy'),
   gradients: () => import('./bench/gradients'),
   kernels: () => import('./bench/kernels'),
+  stiff: () => import('./bench/stiff'),
   'mnist-eval': () => import('./bench/mnist-eval'),
   'train-twomoon': () => import('./bench/train-twomoon'),
 };

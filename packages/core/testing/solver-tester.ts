@@ -173,8 +173,10 @@ function shapeProblems(name: string, solver: Solver): string[] {
   } else {
     if (!positiveInteger(meta.denseOrder)) problems.push('meta.denseOrder must be a positive whole number');
     if (!meta.defaultController) problems.push('meta.defaultController names the controller configs default to');
-    if (meta.adaptive && !(positiveInteger(meta.errorOrder) && meta.errorOrder! < meta.order)) {
-      problems.push(`meta.errorOrder ${meta.errorOrder} must be a positive whole number below the order`);
+    // Embedded Runge–Kutta pairs estimate the error of their lower-order partner (errorOrder < order);
+    // implicit methods estimate their own local error (errorOrder = order).
+    if (meta.adaptive && !(positiveInteger(meta.errorOrder) && meta.errorOrder! <= meta.order)) {
+      problems.push(`meta.errorOrder ${meta.errorOrder} must be a positive whole number no greater than the order`);
     }
   }
   for (const [key, spec] of Object.entries(meta.options ?? {})) {

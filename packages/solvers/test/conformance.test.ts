@@ -12,7 +12,7 @@ const controllers = new Registry<StepController>('step controller', container.re
 
 describe('the solver registry', () => {
   it('holds the built-in solvers and controllers under unique ids', () => {
-    expect(solvers.list().map((s) => s.name)).toEqual(['dopri5', 'euler', 'odex', 'rk4', 'tsit5']);
+    expect(solvers.list().map((s) => s.name)).toEqual(['backward-euler', 'bdf2', 'dopri5', 'euler', 'odex', 'rk4', 'tr-bdf2', 'trapezoidal', 'tsit5']);
     expect(controllers.list().map((c) => c.name)).toEqual(['constant', 'pi', 'torchdiffeq']);
   });
 

@@ -200,7 +200,7 @@ describe('resolveSolverConfig', () => {
   });
 
   it('names the known solvers and controllers when an id is unknown', () => {
-    expect(issues({ name: 'rk45' })[0].message).toContain('known: dopri5, euler, odex, rk4, tsit5');
+    expect(issues({ name: 'rk45' })[0].message).toContain('known: backward-euler, bdf2, dopri5, euler, odex, rk4, tr-bdf2, trapezoidal, tsit5');
     expect(issues({ name: 'dopri5', controller: 'pid' })[0]).toMatchObject({
       code: 'unknown-step-controller',
       message: expect.stringContaining('known: constant, pi, torchdiffeq'),

@@ -3,6 +3,7 @@ import { segmentedRmsNorm } from '../ode/norm';
 import { solve } from '../ode/solve';
 import { forwardWithTape, type StepTape } from './step-tape';
 import type { DenseOutput } from '../ode/solver';
+import { jacobianStructure, withJacobianOf, type JacobianStructure, type JacobianTerm } from '../ode/jacobian';
 import type { OdeTerm } from '../ode/term';
 import type { AdjointMethod, SliceProblem } from './adjoint-method';
 import type { DifferentiableTerm } from './differentiable-term';
@@ -42,15 +43,16 @@ export const checkpointed: AdjointMethod = {
     let z0: Float64Array = z;
     const stats = { nfe: 0, acceptedSteps: 0, rejectedSteps: 0 };
     const forwardSolver = problem.forward.solver;
-    // The recomputed forward steps' evaluations count towards the backward pass's NFE.
-    const recompute: OdeTerm = {
+    // The recomputed forward steps' evaluations count towards the backward pass's NFE; an implicit
+    // forward solver needs the term's Jacobian for them too.
+    const recompute: OdeTerm = withJacobianOf(term, {
       size: term.size,
       batch: term.batch,
-      vf: (t, y, out) => {
+      vf: (t: number, y: Float64Array, out: Float64Array) => {
         stats.nfe++;
         term.vf(t, y, out);
       },
-    };
+    });
     for (let k = tape.states.length - 1; k >= 0; k--) {
       const start = tape.starts[k];
       const stepEnd = tape.ends[k];
@@ -81,17 +83,25 @@ export const checkpointed: AdjointMethod = {
   },
 };
 
-/** The adjoint system on one recomputed forward step: y(t) comes from that step's dense output. */
-class TrajectoryAdjointTerm implements OdeTerm {
+/**
+ * The adjoint system on one recomputed forward step: y(t) comes from that step's dense output.
+ * It is linear in a and never reads g, so its exact Jacobian–vector product is the field itself applied
+ * to the direction: an implicit backward solver gets Newton's method at the cost of one `vjp` per product.
+ */
+class TrajectoryAdjointTerm implements JacobianTerm {
   readonly size: number;
   readonly batch = 1;
+  /** −(∂f/∂y)ᵀ keeps the forward term's sample blocks; the parameter adjoints g are quadrature. */
+  readonly jacobianStructure: JacobianStructure;
   private dense: DenseOutput | undefined;
   private readonly y: Float64Array;
   private readonly outA: Float64Array;
   private readonly grads: Float64Array[];
 
   constructor(private readonly term: DifferentiableTerm) {
-    this.size = term.size + term.paramSizes.reduce((s, x) => s + x, 0);
+    const G = term.paramSizes.reduce((s, x) => s + x, 0);
+    this.size = term.size + G;
+    this.jacobianStructure = { samples: jacobianStructure(term).samples, quadrature: G };
     this.y = new Float64Array(term.size);
     this.outA = new Float64Array(term.size);
     this.grads = term.paramSizes.map((p) => new Float64Array(p));
@@ -112,5 +122,9 @@ class TrajectoryAdjointTerm implements OdeTerm {
       for (let i = 0; i < g.length; i++) out[offset + i] = -g[i];
       offset += g.length;
     }
+  }
+
+  jvp(t: number, _z: Float64Array, u: Float64Array, out: Float64Array): void {
+    this.vf(t, u, out);
   }
 }

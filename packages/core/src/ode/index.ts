@@ -46,3 +46,5 @@ export {
   type SolverSetup,
   type SolverSetupOptions,
 } from './config';
+export { hasJacobian, jacobianStructure, withJacobianOf, type JacobianStructure, type JacobianTerm } from './jacobian';
+export type { StepFailure } from './solver';

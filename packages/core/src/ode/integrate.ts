@@ -2,7 +2,7 @@ import { KirchhoffError } from '../errors';
 import type { ConfiguredController, ControllerContext, StepDecision } from './controller';
 import { firstNonFinite, largestChangeEntry, worstScaledEntry } from './norm';
 import type { AcceptedStep } from './solution';
-import type { InternalControl, Solver, StepResult } from './solver';
+import type { InternalControl, Solver, StepFailure, StepResult } from './solver';
 import type { OdeTerm } from './term';
 
 /** One batch (or one sample) to integrate; built and validated by `solve`. */
@@ -52,7 +52,9 @@ function integrateStepwise(run: IntegrationRun): IntegrationResult {
   if (k === targets.length) return { outputs, accepted: 0, rejected: 0 };
 
   const direction = t1 >= t0 ? 1 : -1;
-  let state = solver.init(term, t0, y0, { options: run.solverOptions });
+  const { rtol, atol } = configured.settings;
+  const tolerances = rtol !== undefined && atol !== undefined ? { tolerances: { rtol, atol } } : {};
+  let state = solver.init(term, t0, y0, { options: run.solverOptions, ...tolerances });
   let ownDerivative: Float64Array | undefined;
   const context: ControllerContext = {
     t0,
@@ -81,16 +83,26 @@ function integrateStepwise(run: IntegrationRun): IntegrationResult {
   let accepted = 0;
   let rejected = 0;
   let last: StepResult<unknown> | undefined;
+  let lastDt = Number.NaN;
+  // Why the most recent rejection happened: a failed step, or (undefined) the error estimate.
+  let lastRejection: StepFailure | undefined;
   while (k < targets.length) {
     const attempts = accepted + rejected;
-    if (!(direction * (tNext - tCur) > 0)) throw stepSizeCollapse(run, tCur, attempts, y, last);
+    if (!(direction * (tNext - tCur) > 0)) throw stepSizeCollapse(run, tCur, attempts, y, last, lastDt, lastRejection);
     if (attempts >= run.maxSteps) {
       throw stop(run, 'max-steps-exceeded', `no end after ${attempts} steps (maxSteps)`, tCur, attempts, worstEntry(run, y, last));
     }
     const result = solver.step(term, tCur, tNext, y, state);
     last = result;
+    lastDt = Math.abs(tNext - tCur);
     control.adapt(tCur, tNext, y, result.y1, result.yError, decision);
+    if (result.failure && decision.accept) {
+      // A failed step has no result to accept: a fixed-step controller, or one already at dtMin, ends the solve.
+      const { code, message, index } = result.failure;
+      throw stop(run, code, `${message}, and the controller will not retry with a step smaller than dt = ${lastDt}`, tCur, attempts + 1, index);
+    }
     if (!decision.accept) {
+      lastRejection = result.failure;
       rejected++;
       tNext = decision.nextT1;
       continue;
@@ -166,12 +178,19 @@ function stepSizeCollapse(
   attempts: number,
   y: Float64Array,
   last: StepResult<unknown> | undefined,
+  lastDt: number,
+  lastRejection: StepFailure | undefined,
 ): KirchhoffError {
+  const size = `last step size dt = ${lastDt}`;
+  if (lastRejection) {
+    const { code, message, index } = lastRejection;
+    return stop(run, code, `${message}, and retrying with ever smaller steps ended when the step underflowed (t + dt == t; ${size})`, t, attempts, index);
+  }
   const nonFinite = last ? firstNonFinite(last.y1) : -1;
   if (nonFinite >= 0) {
-    return stop(run, 'nonfinite-state', 'steps keep producing non-finite values until the step size vanished', t, attempts, nonFinite);
+    return stop(run, 'nonfinite-state', `steps keep producing non-finite values until the step size vanished (${size})`, t, attempts, nonFinite);
   }
-  return stop(run, 'step-size-underflow', 'the step size underflowed (t + dt == t)', t, attempts, worstEntry(run, y, last));
+  return stop(run, 'step-size-underflow', `the step size underflowed (t + dt == t; ${size})`, t, attempts, worstEntry(run, y, last));
 }
 
 function worstEntry(run: IntegrationRun, y: Float64Array, last: StepResult<unknown> | undefined): number {

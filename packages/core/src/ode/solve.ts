@@ -1,4 +1,5 @@
 import { KirchhoffError, ValidationError } from '../errors';
+import { withJacobianOf } from './jacobian';
 import { integrate, type IntegrationResult, type IntegrationRun } from './integrate';
 import { checkSolveOptions } from './solve-checks';
 import { DEFAULT_MAX_STEPS, type Solution, type SolveOptions } from './solution';
@@ -92,7 +93,7 @@ function solveEachSample(
 
 /** The term seen by solvers and controllers: every evaluation counts towards `stats.nfe`. */
 function countingTerm(term: OdeTerm, counter: { nfe: number }): OdeTerm {
-  return {
+  return withJacobianOf(term, {
     size: term.size,
     batch: term.batch,
     vf(t, y, out) {
@@ -100,5 +101,5 @@ function countingTerm(term: OdeTerm, counter: { nfe: number }): OdeTerm {
       term.vf(t, y, out);
     },
     describeIndex: (i) => describeStateIndex(term, i),
-  };
+  });
 }

@@ -28,7 +28,10 @@ export interface SolverMeta {
   readonly description: string;
   /** Global order of the solution: error O(dt^order). */
   readonly order: number;
-  /** Order of the embedded method behind `yError`: the local estimate scales like dt^(errorOrder+1). */
+  /**
+   * Order of the method behind `yError`: the local estimate scales like dt^(errorOrder+1). Below `order`
+   * for embedded Runge–Kutta pairs, equal to it for methods that estimate their own local error.
+   */
   readonly errorOrder?: number;
   /** Order of the dense interpolant: its local error scales like dt^(denseOrder+1). */
   readonly denseOrder?: number;
@@ -65,6 +68,23 @@ export interface SolverInitOptions {
   readonly options: Readonly<Record<string, unknown>>;
   /** Present exactly when the solver steps internally. */
   readonly internalControl?: InternalControl;
+  /**
+   * The step controller's tolerances, when it has them: implicit solvers stop their Newton iteration
+   * at a fraction of these, so that its error stays below what the controller accepts.
+   */
+  readonly tolerances?: { readonly rtol: number; readonly atol: number };
+}
+
+/**
+ * Why a step produced no usable result (an implicit solver's Newton iteration did not converge).
+ * The loop rejects such a step whatever its error estimate says and asks for a smaller one.
+ */
+export interface StepFailure {
+  /** Stable kebab-case code for the error raised if no smaller step is possible (`newton-failure`). */
+  readonly code: string;
+  readonly message: string;
+  /** The state entry that failed worst (−1 if none stands out). */
+  readonly index: number;
 }
 
 /**
@@ -81,6 +101,8 @@ export interface StepResult<S> {
   readonly state: S;
   /** Solvers that step internally: the steps they took inside this call. */
   readonly internalSteps?: { readonly accepted: number; readonly rejected: number };
+  /** Set when the step failed; y1 is then meaningless and yError is +∞, so any controller rejects it. */
+  readonly failure?: StepFailure;
 }
 
 /**
