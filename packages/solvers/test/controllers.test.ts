@@ -53,6 +53,20 @@ describe('constant controller', () => {
 });
 
 describe('pi controller', () => {
+  it('accepts steps at dtMin even when t0 + dtMin rounds to slightly more than dtMin', () => {
+    // Far from t = 0 the spacing of doubles (≈ 1e-13 near 1000) makes |t1 − t0| differ from dtMin.
+    const problem = createLogisticProblem();
+    const run = solve(problem.term, tsit5, {
+      t0: 1000.1,
+      t1: 1000.1 + 5e-4,
+      y0: problem.y0,
+      maxSteps: 200,
+      // An unreachable tolerance: every step is accepted only because it is already at dtMin.
+      controller: { controller: pi, settings: { rtol: 1e-30, atol: 1e-30, dt0: 1e-5, dtMin: 1e-5 } },
+    });
+    expect(run.stats.acceptedSteps).toBeGreaterThanOrEqual(50);
+  });
+
   it('rejects an oversized first step, recovers, and lands exactly on t1', () => {
     const problem = createLinearRotationProblem();
     const ends: number[] = [];

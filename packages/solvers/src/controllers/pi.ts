@@ -41,6 +41,7 @@ class PiControl implements StepControl {
   private readonly direction: 1 | -1;
   private previousRatio = 1e-4;
   private rejectedLast = false;
+  private requestedMinimum = false;
 
   constructor(
     private readonly settings: ControllerSettings,
@@ -67,17 +68,20 @@ class PiControl implements StepControl {
 
   adapt(t0: number, t1: number, y0: Float64Array, y1: Float64Array, yError: Float64Array | undefined, decision: StepDecision): void {
     const h = Math.abs(t1 - t0);
+    // Whether this step was asked for at dtMin: measuring |t1 − t0| instead would miss steps that rounding
+    // in t0 + dt, or the stretch onto t1, made a little longer than dtMin, and reject them forever.
+    const atMinimum = this.requestedMinimum;
     const ratio = this.norm(yError!, y0, y1, this.rtol, this.atol);
     decision.errorRatio = ratio;
     if (!Number.isFinite(ratio)) {
       // A non-finite error cannot be scaled from: shrink as hard as allowed and retry.
       this.rejectedLast = true;
-      decision.accept = h <= this.minStep;
+      decision.accept = atMinimum;
       decision.nextT1 = this.stepEnd(decision.accept ? t1 : t0, h / this.facc1);
       return;
     }
     const fac11 = Math.pow(ratio, this.expo);
-    if (ratio <= 1 || h <= this.minStep) {
+    if (ratio <= 1 || atMinimum) {
       const factor = Math.max(this.facc2, Math.min(this.facc1, fac11 / Math.pow(this.previousRatio, this.beta) / this.safety));
       let next = h / factor;
       if (this.rejectedLast) next = Math.min(next, h);
@@ -95,6 +99,7 @@ class PiControl implements StepControl {
   /** End of a step of size dt (bounded to [dtMin, dtMax]) from `from`, stretched or cut to land on t1. */
   private stepEnd(from: number, dt: number): number {
     const bounded = Math.min(Math.max(dt, this.minStep), this.maxStep);
+    this.requestedMinimum = bounded <= this.minStep;
     const remaining = Math.abs(this.context.t1 - from);
     return remaining <= 1.01 * bounded ? this.context.t1 : from + this.direction * bounded;
   }
