@@ -1,13 +1,11 @@
+import { AdaptiveControl } from './adaptive-control';
 import {
   checkControllerSettings,
   optionValue,
-  rmsNorm,
   firstStepSize,
   type ControllerContext,
   type ControllerSettings,
-  type ErrorNorm,
   type OptionSchema,
-  type StepControl,
   type StepController,
   type StepDecision,
 } from '@kirchhoff/core';
@@ -27,37 +25,23 @@ const options: OptionSchema = {
  * rejected and retried with dt/min(1/facMin, r^(1/k − 0.75β)/safety). Unlike `torchdiffeq`, it
  * shortens the last step to land on t1 exactly. A step already at dtMin is accepted.
  */
-class PiControl implements StepControl {
-  private readonly rtol: number;
-  private readonly atol: number;
-  private readonly minStep: number;
-  private readonly maxStep: number;
-  private readonly norm: ErrorNorm;
+class PiControl extends AdaptiveControl {
   private readonly safety: number;
   private readonly beta: number;
   private readonly expo: number;
   private readonly facc1: number;
   private readonly facc2: number;
-  private readonly direction: 1 | -1;
   private previousRatio = 1e-4;
   private rejectedLast = false;
   private requestedMinimum = false;
 
-  constructor(
-    private readonly settings: ControllerSettings,
-    private readonly context: ControllerContext,
-  ) {
-    this.rtol = settings.rtol!;
-    this.atol = settings.atol!;
-    this.minStep = settings.dtMin ?? 0;
-    this.maxStep = settings.dtMax ?? Math.abs(context.t1 - context.t0);
-    this.norm = settings.norm ?? rmsNorm;
+  constructor(settings: ControllerSettings, context: ControllerContext) {
+    super(settings, context, Math.abs(context.t1 - context.t0));
     this.safety = optionValue(options, settings.options, 'safety');
     this.beta = optionValue(options, settings.options, 'beta');
     this.expo = 1 / ((context.errorOrder ?? context.solverOrder - 1) + 1) - 0.75 * this.beta;
     this.facc1 = 1 / optionValue(options, settings.options, 'facMin');
     this.facc2 = 1 / optionValue(options, settings.options, 'facMax');
-    this.direction = context.t1 >= context.t0 ? 1 : -1;
   }
 
   firstStepEnd(): number {

@@ -1,13 +1,11 @@
+import { AdaptiveControl } from './adaptive-control';
 import {
   checkControllerSettings,
   optionValue,
-  rmsNorm,
   firstStepSize,
   type ControllerContext,
   type ControllerSettings,
-  type ErrorNorm,
   type OptionSchema,
-  type StepControl,
   type StepController,
   type StepDecision,
 } from '@kirchhoff/core';
@@ -32,32 +30,18 @@ const options: OptionSchema = {
  * - the first step is dt0, clamped, or Hairer's heuristic (one extra evaluation).
  * It never shortens a step to land on t1 or an output time: `solve` reads those from dense output.
  */
-class TorchdiffeqControl implements StepControl {
-  private readonly rtol: number;
-  private readonly atol: number;
-  private readonly minStep: number;
-  private readonly maxStep: number;
-  private readonly norm: ErrorNorm;
+class TorchdiffeqControl extends AdaptiveControl {
   private readonly safety: number;
   private readonly ifactor: number;
   private readonly dfactor: number;
-  private readonly direction: 1 | -1;
   /** The step size of the attempt in flight (a positive magnitude). */
   private dt = 0;
 
-  constructor(
-    private readonly settings: ControllerSettings,
-    private readonly context: ControllerContext,
-  ) {
-    this.rtol = settings.rtol!;
-    this.atol = settings.atol!;
-    this.minStep = settings.dtMin ?? 0;
-    this.maxStep = settings.dtMax ?? Infinity;
-    this.norm = settings.norm ?? rmsNorm;
+  constructor(settings: ControllerSettings, context: ControllerContext) {
+    super(settings, context, Infinity);
     this.safety = optionValue(options, settings.options, 'safety');
     this.ifactor = optionValue(options, settings.options, 'ifactor');
     this.dfactor = optionValue(options, settings.options, 'dfactor');
-    this.direction = context.t1 >= context.t0 ? 1 : -1;
   }
 
   firstStepEnd(): number {
