@@ -65,7 +65,8 @@ export const checkpointed: AdjointMethod = {
       const span = Math.abs(end - start);
       const controller = options.controller && {
         ...options.controller,
-        settings: { ...options.controller.settings, dt0: Math.min(span, options.controller.settings.dt0 ?? span) },
+        // The forward pass accepted one step over this span, so one backward step is the natural first try.
+        settings: { ...options.controller.settings, dt0: span },
       };
       const solution = solve(adjointTerm, backward.solver, { ...options, controller, t0: end, t1: start, y0: z0 });
       stats.nfe += solution.stats.nfe;
