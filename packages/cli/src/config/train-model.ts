@@ -65,8 +65,10 @@ function generateTopology(ctx: ModelContext, spec: TopologySpec, at: FieldPath):
     const known = ctx.topologies.list().map((t) => t.name).join(', ');
     return E.left([issueAt(ctx.src, [...at, 'generator'], 'unknown-topology', `unknown topology generator '${spec.generator}'; known: ${known || '(none)'}`)]);
   }
-  const options = { nodes: ctx.config.model.nodes + 1, ...spec.options };
-  const generated = ctx.topologies.byName(spec.generator).generate(options);
+  const generator = ctx.topologies.byName(spec.generator);
+  // Generators that take a node count (fully-connect) get the model's, ground included; others size themselves.
+  const options = 'nodes' in generator.meta.options ? { nodes: ctx.config.model.nodes + 1, ...spec.options } : { ...spec.options };
+  const generated = generator.generate(options);
   // Generators name the option at the end of `where` (`topology fully-connect.repeat`); point at it when the file gives it.
   const place = (i: Issue): FieldPath => {
     const key = /\.(\w+)$/.exec(i.where ?? '')?.[1];
