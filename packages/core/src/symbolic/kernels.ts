@@ -124,7 +124,7 @@ export function generateKernels(law: ElementLaw, programs: LawPrograms): LawKern
       ...stampLines(law, 'out', (j) => `dI${j}`),
       'if (f !== null) {',
       ...law.currents.map((_, j) => `  const I${j} = ${current(j)};`),
-      ...stampLines(law, '  f', (j) => `I${j}`).map((l) => l.replace('  f[', '  f[')),
+      ...stampLines(law, '  f', (j) => `I${j}`),
       '}',
     ],
   );
