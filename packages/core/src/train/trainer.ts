@@ -130,12 +130,13 @@ export function train(options: TrainerOptions): TrainingSummary {
 
   const elapsed = () => elapsedBefore + (performance.now() - started) / 1000;
   let lastCheckpointAt = performance.now();
-  const saveCheckpoint = () => {
+  /** Saves the state a resumed run starts from: mini-batch `nextBatch` of epoch `nextEpoch`. */
+  const saveCheckpoint = (nextEpoch: number, nextBatch: number) => {
     const checkpoint: TrainingCheckpoint = {
       format: 'kirchhoff-checkpoint',
       version: 1,
-      epoch,
-      batchIndex,
+      epoch: nextEpoch,
+      batchIndex: nextBatch,
       iteration,
       permutation: permutation && Array.from(permutation),
       rng: rng.state(),
@@ -195,11 +196,7 @@ export function train(options: TrainerOptions): TrainingSummary {
         nfeBackward: running.nfeBackward / Math.max(1, running.updates),
         lr,
       });
-      if (checkpointDue() && batchIndex + 1 < batches) {
-        batchIndex++;
-        saveCheckpoint();
-        batchIndex--;
-      }
+      if (checkpointDue() && batchIndex + 1 < batches) saveCheckpoint(epoch, batchIndex + 1);
     }
     const test = evaluate(network, options.test, loss, options.forward, options.evalBatchSize ?? 256);
     lastTestAccuracy = test.accuracy;
@@ -232,21 +229,15 @@ export function train(options: TrainerOptions): TrainingSummary {
     if (options.earlyStopping && epoch + 1 - best.epoch >= options.earlyStopping.patience) {
       stoppedEarly = true;
       epoch++;
-      saveCheckpoint();
+      saveCheckpoint(epoch, 0);
       log(`early stopping: no test ${classifying ? 'accuracy' : 'loss'} improvement for ${options.earlyStopping.patience} epochs (best at epoch ${best.epoch})`);
       break;
     }
-    epochEndCheckpoint();
+    saveCheckpoint(epoch + 1, 0);
   }
   const result = summary(false);
   writeFileSync(join(runDir, 'summary.json'), JSON.stringify(result, null, 2) + '\n');
   return result;
-
-  function epochEndCheckpoint(): void {
-    epoch++;
-    saveCheckpoint();
-    epoch--;
-  }
 
   function summary(interrupted: boolean): TrainingSummary {
     return {
