@@ -1,4 +1,4 @@
-import type { DifferentiableTerm } from '@kirchhoff/core';
+import type { ReversibleStepper } from '@kirchhoff/core';
 import type { RkInterpolation } from './interpolation';
 import { linearCombination } from './linear-combination';
 import type { ButcherTableau } from './tableau';
@@ -35,16 +35,7 @@ export function createStepVjp(tableau: ButcherTableau, interpolation: RkInterpol
     return ws;
   };
 
-  return function stepVjp(
-    term: DifferentiableTerm,
-    t0: number,
-    t1: number,
-    y0: Float64Array,
-    tOut: number,
-    outBar: Float64Array,
-    y0Bar: Float64Array,
-    grads: readonly Float64Array[],
-  ): void {
+  const stepVjp: ReversibleStepper['stepVjp'] = (term, t0, t1, y0, tOut, outBar, y0Bar, grads) => {
     const h = t1 - t0;
     const ws = workspaceFor(y0.length);
     const { stageInputs: Y, k, kBar, stageBar, weights } = ws;
@@ -77,4 +68,5 @@ export function createStepVjp(tableau: ButcherTableau, interpolation: RkInterpol
       }
     }
   };
+  return stepVjp;
 }
