@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KirchhoffError, train } from '@kirchhoff/core';
+import { KirchhoffError, train, type BatchTransform, type Rng } from '@kirchhoff/core';
 import { twoMoonsTraining } from './support/two-moons-network';
 
 const withoutSeconds = (metrics: string) =>
@@ -10,6 +10,18 @@ const withoutSeconds = (metrics: string) =>
     .trim()
     .split('\n')
     .map((line) => ({ ...JSON.parse(line), seconds: undefined }));
+
+/**
+ * A test augmentation: Gaussian jitter drawn from the trainer's stream. It draws an odd number of normals per
+ * batch, so checkpoints fall while the PRNG holds a spare Box–Muller normal.
+ */
+const jitter = (sigma: number, calls: number[] = []): BatchTransform => ({
+  apply(inputs: Float64Array, count: number, rng: Rng) {
+    calls.push(count);
+    for (let i = 0; i < count * 2; i++) inputs[i] += sigma * rng.normal();
+    inputs[0] += sigma * rng.normal();
+  },
+});
 
 describe('trainer', () => {
   it('learns two moons', async () => {
@@ -31,6 +43,37 @@ describe('trainer', () => {
     train(resumedOptions);
 
     resumedOptions.network.params.forEach((p, i) => expect(Buffer.from(p.buffer)).toEqual(Buffer.from(straight.network.params[i].buffer)));
+    expect(withoutSeconds(readFileSync(join(dir, 'metrics.jsonl'), 'utf8'))).toEqual(withoutSeconds(readFileSync(join(straightDir, 'metrics.jsonl'), 'utf8')));
+  });
+
+  it('augments every training mini-batch, never the data it was given nor the test set', async () => {
+    const calls: number[] = [];
+    const options = await twoMoonsTraining(mkdtempSync(join(tmpdir(), 'kh-augment-')), { epochs: 2, augment: jitter(0.3, calls) });
+    const [trainBefore, testBefore] = [options.train.inputs.slice(), options.test.inputs.slice()];
+    const augmented = train(options);
+    // 192 samples in batches of 32: 6 calls of 32 rows per epoch; the evaluation after each epoch adds none.
+    expect(calls).toEqual(new Array(12).fill(32));
+    expect(options.train.inputs).toEqual(trainBefore);
+    expect(options.test.inputs).toEqual(testBefore);
+    const plain = await twoMoonsTraining(mkdtempSync(join(tmpdir(), 'kh-plain-')), { epochs: 2 });
+    const unaugmented = train(plain);
+    expect(augmented.finalTestAccuracy).toBeGreaterThan(0.7);
+    expect(options.network.params[0]).not.toEqual(plain.network.params[0]);
+    expect(unaugmented.iterations).toBe(augmented.iterations);
+  });
+
+  it('resumes an augmented run from a mid-epoch checkpoint to exactly the uninterrupted run', async () => {
+    const straightDir = mkdtempSync(join(tmpdir(), 'kh-aug-straight-'));
+    const straight = await twoMoonsTraining(straightDir, { augment: jitter(0.3) });
+    train(straight);
+
+    const dir = mkdtempSync(join(tmpdir(), 'kh-aug-resumed-'));
+    // Stop after 7 iterations (mid epoch 2); the checkpoint at iteration 4 holds the stream after that batch's draws.
+    expect(train(await twoMoonsTraining(dir, { stopAfterIterations: 7, augment: jitter(0.3) })).interrupted).toBe(true);
+    const resumed = await twoMoonsTraining(dir, { resume: true, augment: jitter(0.3) });
+    train(resumed);
+
+    resumed.network.params.forEach((p, i) => expect(Buffer.from(p.buffer)).toEqual(Buffer.from(straight.network.params[i].buffer)));
     expect(withoutSeconds(readFileSync(join(dir, 'metrics.jsonl'), 'utf8'))).toEqual(withoutSeconds(readFileSync(join(straightDir, 'metrics.jsonl'), 'utf8')));
   });
 

@@ -1,6 +1,7 @@
 import { registerBranches } from '@kirchhoff/branches';
 import {
   ADJOINT_METHOD,
+  AUGMENTATION,
   BRANCH_FAMILY,
   BRANCH_TYPE,
   BranchCatalog,
@@ -20,6 +21,7 @@ import {
   STEP_CONTROLLER,
   TOPOLOGY,
   type AdjointMethod,
+  type Augmentation,
   type DatasetPlugin,
   type Issue,
   type Loss,
@@ -101,6 +103,7 @@ export function createTrainingContainer(plugins: readonly PluginContents[] = [])
 
 export interface TrainingRegistries extends SolverRegistries {
   readonly datasets: Registry<DatasetPlugin>;
+  readonly augmentations: Registry<Augmentation>;
   readonly topologies: Registry<TopologyGenerator>;
   readonly adjointMethods: Registry<AdjointMethod>;
   readonly optimizers: Registry<Optimizer>;
@@ -113,6 +116,7 @@ export const trainingRegistries = (container: DependencyContainer): E.Either<Iss
     attempt(() => ({
       ...solverSide,
       datasets: new Registry('dataset', registered(container, DATASET)),
+      augmentations: new Registry('augmentation', registered(container, AUGMENTATION)),
       topologies: new Registry('topology', registered(container, TOPOLOGY)),
       adjointMethods: new Registry('adjoint method', registered(container, ADJOINT_METHOD)),
       // Core does not export the OPTIMIZER, LR_SCHEDULE and LOSS tokens, so what registerTraining put in

@@ -111,6 +111,12 @@ describe('training configs', () => {
     ['a schedule without its required option', { schedule: { name: 'cosine' } }, 'missing-option', 'schedule.tMax'],
     ['an unknown dataset', { data: { dataset: 'two-mons' } }, 'unknown-dataset', 'data.dataset'],
     ['an unknown dataset option', { data: { options: { noize: 0.1 } } }, 'unknown-option', 'data.options'],
+    ['a bad image size', { data: { dataset: 'mnist', options: { size: 0 } } }, 'invalid-option', 'data.options'],
+    ['an unknown augmentation', { data: { augment: { name: 'mixup' } } }, 'unknown-augmentation', 'data.augment.name'],
+    ['an augmentation option at the wrong level', { data: { augment: { name: 'random-affine', rotation: 15 } } }, 'unknown-key', 'data.augment.rotation'],
+    ['an unknown augmentation option', { data: { dataset: 'mnist', augment: { name: 'random-affine', options: { scale: 1.1 } } } }, 'unknown-option', 'data.augment.options.scale'],
+    ['a bad augmentation option', { data: { dataset: 'mnist', augment: { name: 'random-affine', options: { rotation: -5 } } } }, 'invalid-option', 'data.augment.options.rotation'],
+    ['augmenting points that are not images', { data: { augment: { name: 'random-affine' } } }, 'augmentation-needs-images', 'data.augment'],
     ['an unknown adjoint method', { adjoint: { method: 'magic' } }, 'unknown-adjoint-method', 'adjoint.method'],
     ['an adjoint that cannot use the solver', { solver: { name: 'odex' }, adjoint: { method: 'checkpointed' } }, 'adjoint-needs-dense-output', 'adjoint.method'],
     ['an unknown solver', { solver: { name: 'dopri7' } }, 'unknown-solver', 'solver.name'],
@@ -133,6 +139,29 @@ describe('training configs', () => {
     expect(issues.map((i) => [i.code, i.path])).toContainEqual([code, path]);
     const issue = issues.find((i) => i.code === code)!;
     expect(issue.where).toMatch(/^run\.yaml(:\d+:\d+)?: /);
+  });
+
+  it('builds 14 × 14 MNIST with the augmentation, its width taken from the resized images', async () => {
+    const text = configText({
+      model: { nodes: 206, input: undefined, readout: { last: 10 }, slices: 1, topology: { generator: 'fully-connect', options: { repeat: [1, 0] } } },
+      data: { dataset: 'mnist', options: { size: 14 }, augment: { name: 'random-affine', options: { rotation: 15, translate: 0.1 } } },
+    });
+    const result = await check(text);
+    if (E.isLeft(result)) throw new Error(result.left.map((i) => `${i.where} ${i.message}`).join('\n'));
+    const { train, test, augment, network } = result.right;
+    expect([train.inputDim, train.shape, test.inputDim]).toEqual([196, [14, 14], 196]);
+    expect(network.spec.inputNodes).toEqual(Array.from({ length: 196 }, (_, d) => d + 1));
+    expect(augment).toBeDefined();
+    const unaugmented = await check(configText({}));
+    expect(E.isRight(unaugmented) && unaugmented.right.augment).toBeUndefined();
+  });
+
+  it('reports an augmentation problem at its line and column', async () => {
+    const text = 'model: { nodes: 4, branch: shift-tanh-2, duration: 1, input: [1, 2], readout: [3, 4] }\ndata:\n  dataset: mnist\n  augment:\n    name: random-affine\n    options: { rotation: -5 }\noptimizer: { name: adamw }\ntraining: { epochs: 1, batchSize: 8 }\n';
+    const issues = await issuesOf(text);
+    const issue = issues.find((i) => i.code === 'invalid-option')!;
+    expect(issue).toMatchObject({ line: 6, path: 'data.augment.options.rotation' });
+    expect(issue.where).toMatch(/^run\.yaml:6:\d+: data\.augment\.options\.rotation$/);
   });
 
   it('reports every problem of a config at once, in file order', async () => {

@@ -94,6 +94,24 @@ describe('kirchhoff train', () => {
     expect(stderr).toMatch(/^error: out\/tiny\/checkpoint\.json: not a complete checkpoint .* \[invalid-checkpoint\]\n$/);
   });
 
+  it('augments the training batches of an image run when the config asks for it', async () => {
+    // 7 × 7 MNIST (49 input nodes) and 10 readout nodes; one epoch of two batches, with and without augmentation.
+    const images = (augment: string) => `seed: 1
+model: { nodes: 59, branch: shift-tanh-2, topology: { generator: fully-connect, options: { repeat: [1, 0] } }, duration: 0.5, readout: { last: 10 } }
+data: { dataset: mnist, train: 64, test: 32, options: { size: 7 }${augment} }
+optimizer: { name: adamw, lr: 0.01 }
+training: { epochs: 1, batchSize: 32 }
+solver: { name: dopri5, rtol: 1.0e-2, atol: 1.0e-2 }
+`;
+    const dir = workspace({ 'plain.yaml': images(''), 'augmented.yaml': images(', augment: { name: random-affine }') });
+    const metrics = (name: string) => JSON.parse(readFileSync(join(dir, 'runs', name, 'metrics.jsonl'), 'utf8').trim());
+    for (const name of ['plain', 'augmented']) expect((await run(['train', `${name}.yaml`, '--quiet'], dir)).code).toBe(0);
+    expect(metrics('augmented').trainLoss).not.toBe(metrics('plain').trainLoss);
+    // The test set is never augmented, but the parameters it is evaluated with differ.
+    expect(metrics('augmented').testLoss).not.toBe(metrics('plain').testLoss);
+    expect(parse(readFileSync(join(dir, 'runs/augmented/config.yaml'), 'utf8')).data.augment).toEqual({ name: 'random-affine' });
+  });
+
   it('refuses a config with problems before touching the run dir', async () => {
     const dir = workspace({ 'bad.yaml': TINY.replace('adamw', 'adamx') });
     const { code, stderr } = await run(['train', 'bad.yaml'], dir);

@@ -2,8 +2,8 @@
 export { createKirchhoffContainer } from './container';
 export { KirchhoffError, ValidationError, type Issue } from './errors';
 export { Registry, type Named } from './registry';
-export { BRANCH_FAMILY, BRANCH_TYPE, DATASET, DERIVATIVE_RULE, SOLVER, STEP_CONTROLLER } from './tokens';
-export type { Dataset, DatasetLoadOptions, DatasetMeta, DatasetPlugin } from './dataset';
+export { AUGMENTATION, BRANCH_FAMILY, BRANCH_TYPE, DATASET, DERIVATIVE_RULE, SOLVER, STEP_CONTROLLER } from './tokens';
+export type { Augmentation, AugmentationMeta, BatchTransform, Dataset, DatasetLoadOptions, DatasetMeta, DatasetPlugin } from './dataset';
 
 export { createMath } from './math';
 export { builtinFunctionRules, type FunctionRule } from './symbolic/functions';

@@ -1,10 +1,13 @@
+export { randomAffine, randomAffineTransform } from './augment/random-affine';
 export { circles } from './circles';
 export { FASHION_MNIST_DIR, fashionMnist } from './fashion-mnist';
 export { defineImageDataset, type ImageSource } from './image-dataset';
+export { createFixedAffine, rotateShiftPlane, rotationMap, type FixedAffine } from './image/pil-affine';
+export { resizeArea } from './image/resize-area';
 export { readIdx, type IdxArray } from './io/idx';
 export { mnist } from './mnist';
 export { friedman1 } from './friedman1';
-export { datasets, registerDatasets } from './register';
+export { augmentations, datasets, registerDatasets } from './register';
 export { spirals } from './spirals';
 export { defineSynthetic, type SyntheticSpec } from './synthetic';
 export { twoMoons } from './two-moons';

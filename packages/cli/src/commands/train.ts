@@ -175,6 +175,7 @@ export async function trainCommand(config: string | undefined, options: TrainOpt
     batchSize: plan.batchSize,
     evalBatchSize: plan.evalBatchSize,
     seed: plan.seed,
+    ...(plan.augment && { augment: plan.augment }),
     runDir: plan.runDir,
     ...(plan.checkpoint && { checkpoint: plan.checkpoint }),
     ...(plan.earlyStopping && { earlyStopping: plan.earlyStopping }),

@@ -4,6 +4,8 @@ import {
   KirchhoffError,
   resolveOptions,
   type AdjointMethod,
+  type Augmentation,
+  type BatchTransform,
   type Dataset,
   type DatasetPlugin,
   type Issue,
@@ -49,6 +51,8 @@ export interface TrainingPlan {
   readonly dataset: DatasetPlugin;
   readonly train: Dataset;
   readonly test: Dataset;
+  /** The training mini-batches' augmentation, bound to the training set's sample shape. */
+  readonly augment?: BatchTransform;
   readonly loss: Loss;
   readonly optimizer: OptimizerInstance;
   readonly lr: LrFunction;
@@ -151,6 +155,18 @@ async function loadData(decoded: DecodedTrainConfig, plugin: DatasetPlugin): Pro
   return E.right({ train: train.right, test: test.right });
 }
 
+/** `data.augment` resolved by name and bound to the training samples; option problems at `data.augment.options.<key>`. */
+function resolveAugmentation(decoded: DecodedTrainConfig, registries: TrainingRegistries, train: Dataset | undefined): E.Either<FileIssue[], BatchTransform | undefined> {
+  const { src, config } = decoded;
+  const spec = config.data.augment;
+  if (!spec) return E.right(undefined);
+  return E.chain((plugin: Augmentation) => {
+    // Without the training set (its problem is reported already) there is no shape to bind to.
+    if (!train) return E.right(undefined);
+    return E.mapLeft((found: Issue[]) => found.map((i) => atWhere(src, i)))(plugin.create(spec.options, train, 'data.augment'));
+  })(lookup(src, registries.augmentations, spec.name, ['data', 'augment', 'name']));
+}
+
 function resolveLoss(decoded: DecodedTrainConfig, registries: TrainingRegistries, dataset: DatasetPlugin | undefined): E.Either<FileIssue[], Loss | undefined> {
   const { src, config } = decoded;
   if (config.loss !== undefined) return lookup(src, registries.losses, config.loss, ['loss']);
@@ -214,6 +230,7 @@ export async function buildTraining(decoded: DecodedTrainConfig, container: Depe
 
   const dataset = collect(lookup(src, registries.right.datasets, config.data.dataset, ['data', 'dataset']));
   const data = dataset && collect(await loadData(decoded, dataset));
+  const augment = collect(resolveAugmentation(decoded, registries.right, data?.train));
   const loss = collect(resolveLoss(decoded, registries.right, dataset));
   const network = collect(
     buildTrainingNetwork({
@@ -222,7 +239,8 @@ export async function buildTraining(decoded: DecodedTrainConfig, container: Depe
       catalog: catalog.right,
       topologies: registries.right.topologies,
       failedTypes: new Set([...inline.failed, ...compiled.failed]),
-      ...(dataset && { dataset: dataset.meta }),
+      // Options such as an image `size` change the width from the meta's; the loaded data has the real one.
+      ...(dataset && { dataset: data ? { ...dataset.meta, inputDim: data.train.inputDim } : dataset.meta }),
       ...(loss && { loss }),
     }),
   );
@@ -237,6 +255,7 @@ export async function buildTraining(decoded: DecodedTrainConfig, container: Depe
     network,
     dataset,
     ...data,
+    ...(augment && { augment }),
     loss,
     optimizer,
     lr,

@@ -67,7 +67,14 @@ const data = z.strictObject({
   train: count.optional().describe('training samples; default: the dataset’s own size'),
   test: count.optional().describe('test samples; default: the dataset’s own size'),
   seed: z.int().min(0).max(0xffffffff).optional().describe('seed of the synthetic data; default: the top-level seed'),
-  options: z.record(z.string(), z.unknown()).optional().describe('dataset-specific options (noise, …)'),
+  options: z.record(z.string(), z.unknown()).optional().describe('dataset-specific options (noise, size, …)'),
+  augment: z
+    .strictObject({
+      name: z.string().describe('augmentation id, e.g. random-affine'),
+      options: z.record(z.string(), z.unknown()).optional().describe("the augmentation's options, e.g. {rotation: 15, translate: 0.1}"),
+    })
+    .optional()
+    .describe('a random transform of every training mini-batch (never of the test data), drawn from the shuffling seed'),
 });
 
 /** `name` plus the plugin's options in the same object, checked against its `meta.options`. */

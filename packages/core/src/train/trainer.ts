@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Dataset } from '../dataset';
+import type { BatchTransform, Dataset } from '../dataset';
 import { KirchhoffError } from '../errors';
 import type { AdjointMethod } from '../adjoint/adjoint-method';
 import { modelGradient } from '../adjoint/model-gradient';
@@ -32,6 +32,8 @@ export interface TrainerOptions {
   readonly evalBatchSize?: number;
   /** Seeds the shuffling stream (initialisation has its own, in building the network). */
   readonly seed: number;
+  /** Transforms each training mini-batch (never test data), drawing from the shuffling stream after the epoch's shuffle. */
+  readonly augment?: BatchTransform;
   readonly runDir: string;
   readonly checkpoint?: { readonly everyIterations?: number; readonly everyMinutes?: number };
   readonly earlyStopping?: { readonly patience: number; readonly minDelta?: number };
@@ -157,6 +159,7 @@ export function train(options: TrainerOptions): TrainingSummary {
   };
 
   const grads = network.params.map((p) => new Float64Array(p.length));
+  const augmenting = options.augment && augmentationBuffers(options.augment, data.inputDim, options.batchSize);
   let ranHere = 0;
   let stoppedEarly = false;
   let lastTestAccuracy = NaN;
@@ -169,7 +172,7 @@ export function train(options: TrainerOptions): TrainingSummary {
         return summary(true);
       }
       const rows = permutation.subarray(batchIndex * options.batchSize, Math.min(data.count, (batchIndex + 1) * options.batchSize));
-      const step = trainStep(options, rows, grads, lr);
+      const step = trainStep(options, rows, grads, lr, augmenting?.prepare(data, rows, rng));
       if (step.ok) {
         running.lossSum += step.loss * rows.length;
         running.correct += step.correct;
@@ -260,12 +263,35 @@ type StepOutcome =
   | { ok: true; loss: number; correct: number; nfeForward: number; nfeBackward: number }
   | { ok: false; reason: string };
 
-function trainStep(options: TrainerOptions, rows: Int32Array, grads: Float64Array[], lr: number): StepOutcome {
+/**
+ * Scratch for augmented mini-batches, allocated once: `prepare` copies the batch's rows out of the dataset
+ * (which stays untouched), transforms the copy and returns it with the rows 0..B−1 that address it.
+ */
+function augmentationBuffers(transform: BatchTransform, inputDim: number, batchSize: number) {
+  const batch = new Float64Array(batchSize * inputDim);
+  const identity = Int32Array.from({ length: batchSize }, (_, i) => i);
+  return {
+    prepare(data: Dataset, rows: Int32Array, rng: Rng): { features: Float64Array; rows: Int32Array } {
+      const B = rows.length;
+      for (let b = 0; b < B; b++) batch.set(data.inputs.subarray(rows[b] * inputDim, (rows[b] + 1) * inputDim), b * inputDim);
+      transform.apply(batch, B, rng);
+      return { features: batch, rows: identity.subarray(0, B) };
+    },
+  };
+}
+
+function trainStep(
+  options: TrainerOptions,
+  rows: Int32Array,
+  grads: Float64Array[],
+  lr: number,
+  augmented?: { readonly features: Float64Array; readonly rows: Int32Array },
+): StepOutcome {
   const { network, train: data, loss } = options;
   const B = rows.length;
   const K = network.spec.readoutNodes.length;
   const input = new Float64Array(network.model.numNodes * B);
-  encodeInputs(network, data.inputs, data.inputDim, rows, input);
+  encodeInputs(network, augmented?.features ?? data.inputs, data.inputDim, augmented?.rows ?? rows, input);
   const targets = loss.meta.targets === 'class-index' ? Float64Array.from(rows, (r) => data.targets[r]) : gatherTargets(data, rows, K);
   const outputs = new Float64Array(B * K);
   const gradOutputs = new Float64Array(B * K);
