@@ -43,13 +43,28 @@ export type PartialsKernel = (
   v: Float64Array, currents: Float64Array[], dV: Float64Array[], dTheta: Float64Array[],
 ) => void;
 
+/** The generated functions; `jvpFused` and `vjpFused` are the variants that also stamp f. */
+export type KernelName = 'rhs' | 'jvp' | 'jvpFused' | 'vjp' | 'vjpFused' | 'partials';
+
+const COMMON_ARGUMENTS = ['e0', 'e1', 'B', 'conn', 'params', 'E', 'v'] as const;
+
+/** Parameter names of each generated kernel, in the order of its signature above. */
+export const KERNEL_ARGUMENTS: Readonly<Record<KernelName, readonly string[]>> = {
+  rhs: [...COMMON_ARGUMENTS, 'out'],
+  jvp: [...COMMON_ARGUMENTS, 'u', 'out', 'f'],
+  jvpFused: [...COMMON_ARGUMENTS, 'u', 'out', 'f'],
+  vjp: [...COMMON_ARGUMENTS, 'a', 'outA', 'gradParams', 'f'],
+  vjpFused: [...COMMON_ARGUMENTS, 'a', 'outA', 'gradParams', 'f'],
+  partials: [...COMMON_ARGUMENTS, 'currents', 'dV', 'dTheta'],
+};
+
 export interface LawKernels {
   readonly rhs: RhsKernel;
   readonly jvp: JvpKernel;
   readonly vjp: VjpKernel;
   readonly partials: PartialsKernel;
-  /** Generated source, for inspection and debugging. */
-  readonly source: Readonly<Record<'rhs' | 'jvp' | 'vjp' | 'partials', string>>;
+  /** Generated source, for inspection, debugging and worker threads (which compile their own copies). */
+  readonly source: Readonly<Record<KernelName, string>>;
 }
 
 export interface LawPrograms {
@@ -61,7 +76,7 @@ export interface LawPrograms {
 
 const indent = (lines: readonly string[], depth: number) => lines.map((l) => '  '.repeat(depth) + l).join('\n');
 
-function header(law: ElementLaw): { element: string[]; sample: string[] } {
+export function header(law: ElementLaw): { element: string[]; sample: string[] } {
   const element = [
     ...law.ports.map((_, k) => `const r${k} = c${k}[e] * B;`),
     ...law.params.map((_, k) => `const p${k} = params[${k === 0 ? 'e' : `${k} * E + e`}];`),
@@ -70,21 +85,34 @@ function header(law: ElementLaw): { element: string[]; sample: string[] } {
   return { element, sample };
 }
 
-function loop(law: ElementLaw, elementBody: string[], sampleBody: string[], after: string[] = []): string {
+/**
+ * Copies of the sample body per trip of the unrolled batch loop. V8 neither unrolls nor vectorises; four
+ * copies cut loop overhead and let it schedule independent samples together (MNIST layer at B = 32:
+ * RHS ≈ 25% and fused VJP ≈ 20% faster than one copy).
+ */
+const UNROLL = 4;
+
+export function loop(law: ElementLaw, elementBody: string[], sampleBody: string[], after: string[] = []): string {
   const unpack = law.ports.map((_, k) => `const c${k} = conn[${k}];`);
+  // Each copy declares its own `b`, so the sample body is written once for any copy.
+  const copy = (offset: number) => [`{`, `  const b = b0${offset === 0 ? '' : ` + ${offset}`};`, indent(sampleBody, 1), '}'];
   return [
     ...unpack,
     'for (let e = e0; e < e1; e++) {',
     indent(elementBody, 1),
-    '  for (let b = 0; b < B; b++) {',
-    indent(sampleBody, 2),
+    '  let b0 = 0;',
+    `  for (; b0 + ${UNROLL - 1} < B; b0 += ${UNROLL}) {`,
+    indent(Array.from({ length: UNROLL }, (_, o) => copy(o)).flat(), 2),
+    '  }',
+    '  for (; b0 < B; b0++) {',
+    indent(copy(0), 2),
     '  }',
     indent(after, 1),
     '}',
   ].join('\n');
 }
 
-function stampLines(law: ElementLaw, target: string, valueOf: (j: number) => string): string[] {
+export function stampLines(law: ElementLaw, target: string, valueOf: (j: number) => string): string[] {
   return law.currents.flatMap((c, j) =>
     c.stamps.map((s) => `${target}[r${s.port} + b] ${s.sign > 0 ? '+=' : '-='} ${valueOf(j)};`),
   );
@@ -112,45 +140,43 @@ export function generateKernels(law: ElementLaw, programs: LawPrograms): LawKern
   );
 
   const fusedSample = [...head.sample, ...fused.sampleStatements];
-  const jvpSrc = loop(
-    law,
-    [...head.element, ...fused.elementStatements],
-    [
-      ...fusedSample,
-      ...law.currents.map((_, j) => {
-        const terms = law.ports.map((_, k) => `${dV(j, k)} * u[r${k} + b]`);
-        return `const dI${j} = ${terms.join(' + ')};`;
-      }),
-      ...stampLines(law, 'out', (j) => `dI${j}`),
-      'if (f !== null) {',
-      ...law.currents.map((_, j) => `  const I${j} = ${current(j)};`),
-      ...stampLines(law, '  f', (j) => `I${j}`),
-      '}',
-    ],
-  );
+  // Each product comes in two variants, with and without f, so that no test of f sits in the inner loop.
+  const stampCurrents = [...law.currents.map((_, j) => `const I${j} = ${current(j)};`), ...stampLines(law, 'f', (j) => `I${j}`)];
+  const jvpSource = (withF: boolean) =>
+    loop(
+      law,
+      [...head.element, ...fused.elementStatements],
+      [
+        ...fusedSample,
+        ...law.currents.map((_, j) => {
+          const terms = law.ports.map((_, k) => `${dV(j, k)} * u[r${k} + b]`);
+          return `const dI${j} = ${terms.join(' + ')};`;
+        }),
+        ...stampLines(law, 'out', (j) => `dI${j}`),
+        ...(withF ? stampCurrents : []),
+      ],
+    );
 
   const weights = law.currents.map((c, j) => {
     const terms = c.stamps.map((s) => `${s.sign > 0 ? '+' : '-'} a[r${s.port} + b]`);
     return `const w${j} = ${terms.join(' ').replace(/^\+ /, '')};`;
   });
-  const vjpSrc = loop(
-    law,
-    [...head.element, ...fused.elementStatements, ...law.params.map((_, k) => `let g${k} = 0;`)],
-    [
-      ...fusedSample,
-      ...weights,
-      ...law.ports.map((_, k) => {
-        const terms = law.currents.map((_, j) => `${dV(j, k)} * w${j}`);
-        return `outA[r${k} + b] += ${terms.join(' + ')};`;
-      }),
-      ...law.params.map((_, k) => `g${k} += ${law.currents.map((_, j) => `${dTheta(j, k)} * w${j}`).join(' + ')};`),
-      'if (f !== null) {',
-      ...law.currents.map((_, j) => `  const I${j} = ${current(j)};`),
-      ...stampLines(law, '  f', (j) => `I${j}`),
-      '}',
-    ],
-    law.params.map((_, k) => `gradParams[${k === 0 ? 'e' : `${k} * E + e`}] += g${k};`),
-  );
+  const vjpSource = (withF: boolean) =>
+    loop(
+      law,
+      [...head.element, ...fused.elementStatements, ...law.params.map((_, k) => `let g${k} = 0;`)],
+      [
+        ...fusedSample,
+        ...weights,
+        ...law.ports.map((_, k) => {
+          const terms = law.currents.map((_, j) => `${dV(j, k)} * w${j}`);
+          return `outA[r${k} + b] += ${terms.join(' + ')};`;
+        }),
+        ...law.params.map((_, k) => `g${k} += ${law.currents.map((_, j) => `${dTheta(j, k)} * w${j}`).join(' + ')};`),
+        ...(withF ? stampCurrents : []),
+      ],
+      law.params.map((_, k) => `gradParams[${k === 0 ? 'e' : `${k} * E + e`}] += g${k};`),
+    );
 
   const partialsSrc = loop(
     law,
@@ -164,13 +190,18 @@ export function generateKernels(law: ElementLaw, programs: LawPrograms): LawKern
     ],
   );
 
-  const make = <T>(args: string[], body: string): T => new Function(...args, `'use strict';\n${body}`) as T;
-  const common = ['e0', 'e1', 'B', 'conn', 'params', 'E', 'v'];
+  const source = { rhs: rhsSrc, jvp: jvpSource(false), jvpFused: jvpSource(true), vjp: vjpSource(false), vjpFused: vjpSource(true), partials: partialsSrc };
+  const make = <T>(name: KernelName): T => new Function(...KERNEL_ARGUMENTS[name], `'use strict';\n${source[name]}`) as T;
+  const jvpPlain = make<JvpKernel>('jvp');
+  const jvpFused = make<JvpKernel>('jvpFused');
+  const vjpPlain = make<VjpKernel>('vjp');
+  const vjpFused = make<VjpKernel>('vjpFused');
   return {
-    rhs: make<RhsKernel>([...common, 'out'], rhsSrc),
-    jvp: make<JvpKernel>([...common, 'u', 'out', 'f'], jvpSrc),
-    vjp: make<VjpKernel>([...common, 'a', 'outA', 'gradParams', 'f'], vjpSrc),
-    partials: make<PartialsKernel>([...common, 'currents', 'dV', 'dTheta'], partialsSrc),
-    source: { rhs: rhsSrc, jvp: jvpSrc, vjp: vjpSrc, partials: partialsSrc },
+    rhs: make<RhsKernel>('rhs'),
+    jvp: (e0, e1, B, conn, params, E, v, u, out, f) => (f === null ? jvpPlain : jvpFused)(e0, e1, B, conn, params, E, v, u, out, f),
+    vjp: (e0, e1, B, conn, params, E, v, a, outA, gradParams, f) =>
+      (f === null ? vjpPlain : vjpFused)(e0, e1, B, conn, params, E, v, a, outA, gradParams, f),
+    partials: make<PartialsKernel>('partials'),
+    source,
   };
 }
