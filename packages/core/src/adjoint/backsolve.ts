@@ -1,8 +1,9 @@
 import { segmentedRmsNorm } from '../ode/norm';
+import { refuseAlgebraic } from './algebraic';
 import { solve } from '../ode/solve';
 import type { OdeTerm } from '../ode/term';
 import type { AdjointMethod, SliceProblem } from './adjoint-method';
-import type { DifferentiableTerm } from './differentiable-term';
+import { normSegmentsOf, type DifferentiableTerm } from './differentiable-term';
 import { withNorm } from './setup-norm';
 
 /**
@@ -12,7 +13,8 @@ import { withNorm } from './setup-norm';
  * from y(t1) (the forward result), a(t1) = dL/dy(t1), g(t1) = 0, so g(t0) = ∫ aᵀ ∂f/∂θ dt = dL/dθ.
  * y is re-integrated, not stored: cheap in memory, but on dissipative circuits the backward
  * re-integration of y is unstable and drifts (use `checkpointed` there). The error norm is the maximum
- * of per-part RMS norms over (y, a, g), as torchdiffeq's default.
+ * of per-part RMS norms over (y, a, g), as torchdiffeq's default (y and a split further when the term
+ * declares `normSegments`, as a tuple state does there).
  */
 export const backsolve: AdjointMethod = {
   name: 'backsolve',
@@ -20,6 +22,7 @@ export const backsolve: AdjointMethod = {
 
   forward(problem) {
     const { term, t0, t1, y0, forward } = problem;
+    refuseAlgebraic(term, 'the backsolve adjoint');
     const solution = solve(term, forward.solver, { ...forward.options, t0, t1, y0 });
     return { yEnd: solution.yFinal, stats: solution.stats, tape: null };
   },
@@ -32,7 +35,8 @@ export const backsolve: AdjointMethod = {
     const z0 = new Float64Array(2 * n + G);
     z0.set(forward.yEnd, 0);
     z0.set(aEnd, n);
-    const options = withNorm(backward.options, segmentedRmsNorm([n, n, G]));
+    const parts = normSegmentsOf(term);
+    const options = withNorm(backward.options, segmentedRmsNorm([...parts, ...parts, G]));
     const solution = solve(augmented, backward.solver, { ...options, t0: t1, t1: t0, y0: z0 });
     const z = solution.yFinal;
     return { aStart: z.slice(n, 2 * n), grads: augmented.split(z.subarray(2 * n)), stats: solution.stats };

@@ -1,4 +1,5 @@
 import { KirchhoffError } from '../errors';
+import { refuseAlgebraic } from './algebraic';
 import { segmentedRmsNorm } from '../ode/norm';
 import { solve } from '../ode/solve';
 import { forwardWithTape, type StepTape } from './step-tape';
@@ -6,7 +7,7 @@ import type { DenseOutput } from '../ode/solver';
 import { jacobianStructure, withJacobianOf, type JacobianStructure, type JacobianTerm } from '../ode/jacobian';
 import type { OdeTerm } from '../ode/term';
 import type { AdjointMethod, SliceProblem } from './adjoint-method';
-import type { DifferentiableTerm } from './differentiable-term';
+import { normSegmentsOf, type DifferentiableTerm } from './differentiable-term';
 import { withNorm } from './setup-norm';
 
 /**
@@ -22,6 +23,7 @@ export const checkpointed: AdjointMethod = {
   meta: { description: 'continuous adjoint on the stored forward trajectory (stable for dissipative circuits)', continuous: true },
 
   forward(problem) {
+    refuseAlgebraic(problem.term, 'the checkpointed adjoint');
     if (problem.forward.solver.meta.stepsInternally) {
       throw new KirchhoffError(
         'adjoint-needs-dense-output',
@@ -37,7 +39,7 @@ export const checkpointed: AdjointMethod = {
     const n = term.size;
     const G = term.paramSizes.reduce((s, x) => s + x, 0);
     const adjointTerm = new TrajectoryAdjointTerm(term);
-    const options = withNorm(backward.options, segmentedRmsNorm([n, G]));
+    const options = withNorm(backward.options, segmentedRmsNorm([...normSegmentsOf(term), G]));
     const z = new Float64Array(n + G);
     z.set(aEnd, 0);
     let z0: Float64Array = z;

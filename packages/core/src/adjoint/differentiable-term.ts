@@ -9,6 +9,12 @@ import type { OdeTerm } from '../ode/term';
 export interface DifferentiableTerm extends OdeTerm {
   /** Lengths of the parameter blocks `vjp` accumulates into. */
   readonly paramSizes: readonly number[];
+  /**
+   * How the state splits into parts for error norms, as torchdiffeq's tuple states: lengths summing to
+   * `size` (a CNF's (v, ℓ) is [N·B, B]). The adjoint methods judge each part of y and of a on its own
+   * scale. Default: one part.
+   */
+  readonly normSegments?: readonly number[];
   vjp(
     t: number,
     y: Float64Array,
@@ -21,4 +27,9 @@ export interface DifferentiableTerm extends OdeTerm {
 
 export function isDifferentiable(term: OdeTerm): term is DifferentiableTerm {
   return typeof (term as Partial<DifferentiableTerm>).vjp === 'function' && Array.isArray((term as Partial<DifferentiableTerm>).paramSizes);
+}
+
+/** The term's norm parts (`normSegments`), or the whole state as one part. */
+export function normSegmentsOf(term: DifferentiableTerm): readonly number[] {
+  return term.normSegments ?? [term.size];
 }

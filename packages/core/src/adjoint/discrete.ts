@@ -1,4 +1,5 @@
 import { KirchhoffError } from '../errors';
+import { refuseAlgebraic } from './algebraic';
 import { forwardWithTape, type StepTape } from './step-tape';
 import type { Solver } from '../ode/solver';
 import type { AdjointMethod } from './adjoint-method';
@@ -37,6 +38,7 @@ export const discrete: AdjointMethod = {
 
   forward(problem) {
     const { forward } = problem;
+    refuseAlgebraic(problem.term, 'the discrete adjoint');
     if (!isReversible(forward.solver)) {
       throw new KirchhoffError(
         'solver-not-reversible',

@@ -1,5 +1,5 @@
 export type { AdjointMethod, SliceBackward, SliceForward, SliceProblem } from './adjoint-method';
-export { isDifferentiable, type DifferentiableTerm } from './differentiable-term';
+export { isDifferentiable, normSegmentsOf, type DifferentiableTerm } from './differentiable-term';
 export { backsolve } from './backsolve';
 export { checkpointed } from './checkpointed';
 export { discrete, isReversible, type ReversibleStepper } from './discrete';

@@ -1,6 +1,7 @@
 import type { Circuit } from '../circuit/circuit';
 import { KclDynamics } from '../dynamics/kcl-dynamics';
 import { Rng } from '../random/rng';
+import { refuseAlgebraic } from './algebraic';
 import { adjointCircuitRhs, deriveAdjointCircuit } from './adjoint-circuit';
 
 export interface TopologyReport {
@@ -25,6 +26,7 @@ export function verifyAdjointTopology(circuit: Circuit, options: { states?: numb
   const rng = new Rng(options.seed ?? 1);
   const states = options.states ?? 5;
   const dynamics = new KclDynamics(circuit, B);
+  refuseAlgebraic(dynamics, 'the same-topology check');
   const n = dynamics.size;
   const full = n <= 400;
   const f = (y: Float64Array) => {

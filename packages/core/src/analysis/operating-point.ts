@@ -26,7 +26,8 @@ const SOURCE_STEPS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
 /**
  * The DC operating point (SPICE's .op): capacitors open, so every node's branch currents balance,
- *   F(v) = S·I(v) = 0   (C·dv/dt = F; F is C times the ODE right-hand side).
+ *   F(v) = S·I(v) = 0   (C·dv/dt = F; F is C times the ODE right-hand side). Nodes without capacitance
+ * (algebraic) take part like any other: their rows of F are the same balance.
  * Damped Newton with the exact Jacobian ∂F/∂v (assembled from the generated jvp kernels, one column per
  * node for all samples at once; a dense LU per sample). If plain Newton fails:
  * - gmin stepping: a conductance g from every node to ground, F − g·v, solved for g = 1e-2 … 1e-12, 0,
@@ -99,12 +100,12 @@ class NewtonKcl {
     this.column = new Float64Array(this.N * B);
   }
 
-  /** F(v) = C·f(v), the net current into every node. */
+  /** F(v) = C·f(v), the net current into every node (f is that current already on a node without capacitance). */
   kcl(v: Float64Array, gmin: number): Float64Array {
     const f = new Float64Array(v.length);
     this.dynamics.vf(0, v, f);
     for (let n = 0; n < this.N; n++) {
-      const c = this.circuit.capacitance[n];
+      const c = this.dynamics.currentScale[n];
       for (let b = 0; b < this.B; b++) f[n * this.B + b] = f[n * this.B + b] * c - gmin * v[n * this.B + b];
     }
     return f;
@@ -136,7 +137,7 @@ class NewtonKcl {
       for (let b = 0; b < B; b++) this.unit[n * B + b] = 1;
       this.dynamics.jvp(0, v, this.unit, this.column);
       for (let m = 0; m < N; m++) {
-        const c = this.circuit.capacitance[m];
+        const c = this.dynamics.currentScale[m];
         for (let b = 0; b < B; b++) this.lus[b].matrix[m * N + n] = this.column[m * B + b] * c - (m === n ? gmin : 0);
       }
     }

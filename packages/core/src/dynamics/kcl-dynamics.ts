@@ -6,6 +6,11 @@ import type { DifferentiableTerm } from '../adjoint/differentiable-term';
  * The KCL vector field of a circuit over a batch: C·dv/dt = Σ stamped branch currents, state node-major
  * with the batch innermost (entry (n−1)·B + b holds node n of sample b; ground is not in the state).
  *
+ * A node with C = 0 is algebraic (held by its branches alone, as in SPICE): its row of `vf` is the net
+ * current into it, unscaled, and the constraint is that this is 0. `mass` then marks it (0 for its
+ * entries, 1 elsewhere), making the term M·dv/dt = f(v), an index-1 differential-algebraic system while
+ * ∂f/∂v restricted to the algebraic nodes is invertible; only solvers with `meta.algebraic` integrate it.
+ *
  * Internally every product works on padded buffers that include the ground row 0, so kernels index
  * nodes directly and never test for ground; row 0 of every input buffer stays 0 and row 0 of every
  * output is discarded. Buffers are allocated once per instance: evaluating allocates nothing.
@@ -13,7 +18,17 @@ import type { DifferentiableTerm } from '../adjoint/differentiable-term';
 export class KclDynamics implements DifferentiableTerm {
   readonly size: number;
   readonly paramSizes: readonly number[];
-  private readonly invC: Float64Array;
+  /** Nodes (1..N) without capacitance, ascending; empty for an ODE. */
+  readonly algebraicNodes: readonly number[];
+  /** 1 on differential entries, 0 on algebraic ones; absent when every node has a capacitance. */
+  readonly mass?: Float64Array;
+  /**
+   * Per node, what turns row n of `vf` into the net current into node n (A): C_n, or 1 for an algebraic
+   * node, whose row is that current already.
+   */
+  readonly currentScale: Float64Array;
+  /** 1 / currentScale: f_n = rowScale_n · (net current into node n). */
+  private readonly rowScale: Float64Array;
   private readonly vFull: Float64Array;
   private readonly uFull: Float64Array;
   private readonly outFull: Float64Array;
@@ -29,17 +44,15 @@ export class KclDynamics implements DifferentiableTerm {
   ) {
     if (!Number.isInteger(batch) || batch < 1) throw new KirchhoffError('invalid-batch', `batch size must be a positive whole number, got ${batch}`);
     const N = circuit.numNodes;
-    circuit.capacitance.forEach((c, i) => {
-      if (!(c > 0)) {
-        throw new KirchhoffError(
-          'algebraic-node',
-          `node ${i + 1} has capacitance ${c}: an ODE needs C > 0 on every node (nodes without capacitance need a DAE solver)`,
-          { node: i + 1 },
-        );
-      }
-    });
+    this.algebraicNodes = algebraicNodesOf(circuit);
     this.size = N * batch;
-    this.invC = circuit.capacitance.map((c) => 1 / c);
+    this.currentScale = circuit.capacitance.map((c) => (c > 0 ? c : 1));
+    this.rowScale = circuit.capacitance.map((c) => (c > 0 ? 1 / c : 1));
+    if (this.algebraicNodes.length > 0) {
+      const mass = new Float64Array(this.size).fill(1);
+      for (const n of this.algebraicNodes) mass.fill(0, (n - 1) * batch, n * batch);
+      this.mass = mass;
+    }
     const full = (N + 1) * batch;
     this.vFull = new Float64Array(full);
     this.uFull = new Float64Array(full);
@@ -85,15 +98,16 @@ export class KclDynamics implements DifferentiableTerm {
 
   /**
    * outA = (∂f/∂v)ᵀ·a and gradParams[g] += (∂f/∂θ_g)ᵀ·a summed over the batch (same P×E layout as the
-   * group's params); if `f` is given, also f(v) from the same pass. With f = C⁻¹·S·I(v), the adjoint
-   * weight of current j is w = Sᵀ·C⁻¹·a, so `a` is scaled by 1/C on the way in, not on the way out.
+   * group's params); if `f` is given, also f(v) from the same pass. With f = D·S·I(v), D = diag(rowScale)
+   * (1/C, or 1 on algebraic nodes), the adjoint weight of current j is w = Sᵀ·D·a, so `a` is scaled by D
+   * on the way in, not on the way out.
    */
   vjp(_t: number, y: Float64Array, a: Float64Array, outA: Float64Array, gradParams: readonly Float64Array[] | null, f: Float64Array | null = null): void {
     const B = this.batch;
     const N = this.circuit.numNodes;
     this.vFull.set(y, B);
     for (let n = 0; n < N; n++) {
-      const s = this.invC[n];
+      const s = this.rowScale[n];
       for (let b = 0, i = n * B; b < B; b++, i++) this.uFull[B + i] = a[i] * s;
     }
     this.outFull.fill(0);
@@ -110,8 +124,41 @@ export class KclDynamics implements DifferentiableTerm {
     const B = this.batch;
     const N = this.circuit.numNodes;
     for (let n = 0; n < N; n++) {
-      const s = this.invC[n];
+      const s = this.rowScale[n];
       for (let b = 0, i = n * B; b < B; b++, i++) out[i] = full[B + i] * s;
     }
   }
+}
+
+/**
+ * The nodes without capacitance. Each must have a branch: with none, nothing determines its voltage (a
+ * singular circuit, as SPICE's "no DC path" check), which is refused here, before any numerics; whether
+ * its branches really determine it (∂I/∂v ≠ 0) is checked numerically by the solvers.
+ */
+function algebraicNodesOf(circuit: Circuit): number[] {
+  const nodes: number[] = [];
+  circuit.capacitance.forEach((c, i) => {
+    if (!(c >= 0 && Number.isFinite(c))) {
+      throw new KirchhoffError('negative-capacitance', `capacitance of node ${i + 1} must be a finite number ≥ 0, got ${c}`, { node: i + 1 });
+    }
+    if (c === 0) nodes.push(i + 1);
+  });
+  if (nodes.length === 0) return nodes;
+  const connected = new Uint8Array(circuit.numNodes + 1);
+  for (const g of circuit.groups) {
+    for (let e = 0; e < g.size; e++) {
+      connected[g.src[e]] = 1;
+      connected[g.dst[e]] = 1;
+    }
+  }
+  const isolated = nodes.filter((n) => !connected[n]);
+  if (isolated.length > 0) {
+    const list = isolated.length === 1 ? `node ${isolated[0]} has` : `nodes ${isolated.join(', ')} have`;
+    throw new KirchhoffError(
+      'singular-circuit',
+      `${list} no capacitance and no branch: nothing determines ${isolated.length === 1 ? 'its voltage' : 'their voltages'} (a singular circuit); connect ${isolated.length === 1 ? 'it' : 'them'} or give ${isolated.length === 1 ? 'it' : 'them'} a capacitance`,
+      { nodes: isolated, node: isolated[0] },
+    );
+  }
+  return nodes;
 }

@@ -27,7 +27,8 @@ export interface SimulationResult {
 /**
  * Runs a time-sliced model: slice i integrates its own circuit over [t_i, t_i + duration_i] from the
  * state slice i − 1 ended in. A save time on a boundary is read from the earlier slice's end, which is
- * the later slice's start: the two are the same state.
+ * the later slice's start: the two are the same state (up to the consistent values the later slice
+ * computes for its nodes without capacitance, if it changes their branches).
  */
 export function simulateModel(request: SimulationRequest): SimulationResult {
   const { model, input, batch, setup } = request;
@@ -46,11 +47,9 @@ export function simulateModel(request: SimulationRequest): SimulationResult {
   const states: Float64Array[] = [];
   const perSlice: SolveStats[] = [];
   let y = input;
+  // Save times at 0 go to the first slice's solve, which reports its start there: the input, or for a
+  // circuit with nodes without capacitance, the input with those nodes' voltages made consistent.
   let next = 0;
-  while (next < saveAt.length && saveAt[next] === 0) {
-    states.push(input.slice());
-    next++;
-  }
   model.slices.forEach((slice, i) => {
     const { t0, t1 } = spans[i];
     const local: number[] = [];

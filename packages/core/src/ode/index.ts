@@ -46,5 +46,14 @@ export {
   type SolverSetup,
   type SolverSetupOptions,
 } from './config';
-export { hasJacobian, jacobianStructure, withJacobianOf, type JacobianStructure, type JacobianTerm } from './jacobian';
+export {
+  algebraicEntries,
+  checkMass,
+  hasJacobian,
+  jacobianStructure,
+  massOf,
+  withJacobianOf,
+  type JacobianStructure,
+  type JacobianTerm,
+} from './jacobian';
 export type { StepFailure } from './solver';

@@ -1,5 +1,6 @@
 import { KirchhoffError } from '../errors';
 import type { ConfiguredController, ControllerContext, StepDecision } from './controller';
+import { massOf } from './jacobian';
 import { firstNonFinite, largestChangeEntry, worstScaledEntry } from './norm';
 import type { AcceptedStep } from './solution';
 import type { InternalControl, Solver, StepFailure, StepResult } from './solver';
@@ -43,18 +44,22 @@ export function integrate(run: IntegrationRun): IntegrationResult {
  * output time gives y1 itself).
  */
 function integrateStepwise(run: IntegrationRun): IntegrationResult {
-  const { term, solver, t0, t1, y0, targets } = run;
+  const { term, solver, t0, t1, targets } = run;
   const configured = run.controller;
   if (!configured) throw new KirchhoffError('missing-controller', `solver '${solver.name}' needs a step controller`);
   const outputs: Float64Array[] = [];
   let k = 0;
-  while (k < targets.length && targets[k] === t0) outputs[k++] = y0.slice();
-  if (k === targets.length) return { outputs, accepted: 0, rejected: 0 };
+  while (k < targets.length && targets[k] === t0) k++;
+  if (k === targets.length && !massOf(term)) return { outputs: targets.map(() => run.y0.slice()), accepted: 0, rejected: 0 };
 
   const direction = t1 >= t0 ? 1 : -1;
   const { rtol, atol } = configured.settings;
   const tolerances = rtol !== undefined && atol !== undefined ? { tolerances: { rtol, atol } } : {};
-  let state = solver.init(term, t0, y0, { options: run.solverOptions, ...tolerances });
+  let state = solver.init(term, t0, run.y0, { options: run.solverOptions, ...tolerances });
+  // A differential-algebraic solve starts from (and reports at t0) the consistent state init computed.
+  const y0 = solver.consistentStart?.(state) ?? run.y0;
+  for (let i = 0; i < k; i++) outputs[i] = y0.slice();
+  if (k === targets.length) return { outputs, accepted: 0, rejected: 0 };
   let ownDerivative: Float64Array | undefined;
   const context: ControllerContext = {
     t0,

@@ -28,6 +28,42 @@ export interface JacobianTerm extends OdeTerm {
   jvp(t: number, y: Float64Array, u: Float64Array, out: Float64Array): void;
   /** Defaults: see `jacobianStructure`. */
   readonly jacobianStructure?: JacobianStructure;
+  /**
+   * The diagonal of M in M·dy/dt = vf(t, y), one entry per state entry: 1 for a differential entry, 0 for
+   * an algebraic one, whose row of `vf` is then a constraint 0 = vf_i(t, y) (for circuits: a node without
+   * capacitance, where vf is the net current into it). Absent: M = I, an ODE. Only solvers that declare
+   * `meta.algebraic` integrate such terms, as index-1 differential-algebraic systems; the pattern must be
+   * the same in every sample, and quadrature entries are differential.
+   */
+  readonly mass?: Float64Array;
+}
+
+/**
+ * The term's diagonal mass when it has algebraic entries (some mass 0), else undefined. Read from the
+ * term's shape, so that a term declaring a mass without `jvp` is still recognised (and refused by whoever
+ * cannot integrate it).
+ */
+export function massOf(term: OdeTerm): Float64Array | undefined {
+  const mass = (term as Partial<JacobianTerm>).mass;
+  return mass && mass.some((m) => m === 0) ? mass : undefined;
+}
+
+/** Indices of the algebraic entries (mass 0) of the state; empty for an ODE. */
+export function algebraicEntries(term: OdeTerm): number[] {
+  const mass = massOf(term);
+  const entries: number[] = [];
+  if (mass) mass.forEach((m, i) => m === 0 && entries.push(i));
+  return entries;
+}
+
+/** What is wrong with a term's declared mass (length, values other than 0 and 1), or undefined. */
+export function checkMass(term: OdeTerm): string | undefined {
+  const mass = (term as Partial<JacobianTerm>).mass;
+  if (mass === undefined) return undefined;
+  if (mass.length !== term.size) return `mass has ${mass.length} entries, the term ${term.size}`;
+  const bad = mass.findIndex((m) => m !== 0 && m !== 1);
+  if (bad >= 0) return `mass entries are 1 (differential) or 0 (algebraic); entry ${bad} is ${mass[bad]}`;
+  return undefined;
 }
 
 export function hasJacobian(term: OdeTerm): term is JacobianTerm {
@@ -47,9 +83,12 @@ export function jacobianStructure(term: OdeTerm): JacobianStructure {
 
 /**
  * Gives `wrapper` (a term that forwards `vf` to `source`, counting or re-timing it) the source's
- * Jacobian capability, so that wrapping a term never hides its exact `jvp` from an implicit solver.
+ * Jacobian capability and its mass, so that wrapping a term never hides its exact `jvp` from an implicit
+ * solver, nor its algebraic entries from any solver.
  */
 export function withJacobianOf<T extends OdeTerm>(source: OdeTerm, wrapper: T): T {
+  const mass = (source as Partial<JacobianTerm>).mass;
+  if (mass) Object.assign(wrapper, { mass });
   if (!hasJacobian(source)) return wrapper;
   const structure = jacobianStructure(source);
   return Object.assign(wrapper, {

@@ -1,8 +1,9 @@
 import type { Issue } from '../errors';
+import { algebraicEntries, checkMass } from './jacobian';
 import { checkOptions } from './options';
 import type { SolveOptions } from './solution';
 import type { InternalControl, Solver } from './solver';
-import type { OdeTerm } from './term';
+import { describeStateIndex, type OdeTerm } from './term';
 
 /** Whether the solver hands a controller an error estimate (`yError`) to judge steps by. */
 export function estimatesError(solver: Solver): boolean {
@@ -16,6 +17,7 @@ export function checkSolveOptions(term: OdeTerm, solver: Solver, options: SolveO
   if (y0.length !== term.size) {
     issues.push({ code: 'invalid-initial-state', message: `y0 has ${y0.length} entries, the term ${term.size}`, where: 'y0' });
   }
+  issues.push(...checkAlgebraic(term, solver));
   if (!Number.isFinite(t0) || !Number.isFinite(t1)) {
     issues.push({ code: 'invalid-time', message: `t0 and t1 must be finite, got ${t0} and ${t1}`, where: 't0' });
   } else if (options.saveAt) {
@@ -42,6 +44,33 @@ export function checkSolveOptions(term: OdeTerm, solver: Solver, options: SolveO
   issues.push(...checkOptions(solver.meta.options, options.solverOptions ?? {}, 'solverOptions'));
   issues.push(...checkControl(solver, options));
   return issues;
+}
+
+/**
+ * A term with algebraic entries (mass 0: circuit nodes without capacitance) is a differential-algebraic
+ * system, which only solvers declaring `meta.algebraic` integrate; an explicit solver would treat the
+ * constraints' residuals as derivatives.
+ */
+function checkAlgebraic(term: OdeTerm, solver: Solver): Issue[] {
+  const invalid = checkMass(term);
+  if (invalid) return [{ code: 'invalid-term', message: invalid, where: 'term.mass' }];
+  if (solver.meta.algebraic) return [];
+  const entries = algebraicEntries(term);
+  if (entries.length === 0) return [];
+  // Entries of sample 0 name the rows ('node 2'); the pattern is the same in every sample.
+  const rows = entries.filter((i) => i % term.batch === 0);
+  const shown = rows.slice(0, 5).map((i) => describeStateIndex(term, i).replace(/ \(sample 0\)$/, ''));
+  const names = shown.join(', ') + (rows.length > shown.length ? ` and ${rows.length - shown.length} more` : '');
+  return [
+    {
+      code: 'algebraic-node',
+      message:
+        `${names} ${rows.length === 1 ? 'has' : 'have'} no capacitance (algebraic: held by ${rows.length === 1 ? 'its' : 'their'} branches alone), so the circuit is a ` +
+        `differential-algebraic system, which solver '${solver.name}' cannot integrate (explicit methods need a capacitance on every node); use an implicit solver ` +
+        `(bdf2, tr-bdf2, trapezoidal or backward-euler), or give every node a capacitance`,
+      where: 'solver',
+    },
+  ];
 }
 
 function checkSaveAt(saveAt: readonly number[], t0: number, t1: number): Issue[] {

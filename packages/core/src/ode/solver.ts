@@ -44,6 +44,11 @@ export interface SolverMeta {
    * such a solver takes no step controller and has no dense output.
    */
   readonly stepsInternally?: boolean;
+  /**
+   * Integrates index-1 differential-algebraic systems: terms whose `mass` marks algebraic entries (circuit
+   * nodes without capacitance). `solve` refuses such terms for every other solver.
+   */
+  readonly algebraic?: boolean;
   /** The step controller configs get unless they name one (absent for solvers that step internally). */
   readonly defaultController?: string;
   readonly tolerance: SolverTolerance;
@@ -121,6 +126,12 @@ export interface Solver<S = unknown> {
   func(term: OdeTerm, t: number, y: Float64Array, out: Float64Array): void;
   /** f(t0, y0) if `init` already evaluated it (FSAL solvers), so a first-step heuristic need not pay again. */
   initialDerivative?(state: S): Float64Array | undefined;
+  /**
+   * Solvers of differential-algebraic systems: the consistent initial state `init` computed (y0 with its
+   * algebraic entries solved from their constraints), which the solve then starts from and reports at t0.
+   * Undefined when y0 needed no change (an ODE).
+   */
+  consistentStart?(state: S): Float64Array | undefined;
   /** Structural problems (for Runge–Kutta solvers: the tableau's conditions); empty when sound. */
   selfCheck?(): readonly string[];
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { randomEdges } from '../../testing/random-circuits';
 import { createCircuit } from '../../src/circuit/circuit';
 import { KclDynamics } from '../../src/dynamics/kcl-dynamics';
+import { KirchhoffError } from '../../src/errors';
 import { Rng } from '../../src/random/rng';
 import { testType, unwrap } from '../helpers';
 
@@ -94,8 +95,43 @@ describe('KclDynamics', () => {
     });
   });
 
-  it('refuses a node without capacitance, naming it', () => {
-    const zeroC = unwrap(createCircuit({ numNodes: 2, capacitance: [1, 0], groups: [] }));
-    expect(() => new KclDynamics(zeroC, 1)).toThrow(/node 2 has capacitance 0/);
+  it('makes a node without capacitance algebraic: mass 0, and its row is the net current into it', () => {
+    // Random laws again, with nodes 2 and 4 algebraic.
+    const zeroC = unwrap(createCircuit({ numNodes: 5, capacitance: [1, 0, 2, 0, 0.25], groups: circuit.groups }));
+    const dae = new KclDynamics(zeroC, B);
+    expect(dae.algebraicNodes).toEqual([2, 4]);
+    expect(Array.from(dae.mass!)).toEqual([1, 1, 0, 0, 1, 1, 0, 0, 1, 1]);
+    expect(Array.from(dae.currentScale)).toEqual([1, 1, 2, 1, 0.25]);
+    const out = new Float64Array(dae.size);
+    dae.vf(0, y, out);
+    const ode = f(y);
+    // Rows with capacitance are unchanged; an algebraic row is C·f of the same circuit with C = 1 there.
+    const ones = new KclDynamics(unwrap(createCircuit({ numNodes: 5, capacitance: [1, 1, 2, 1, 0.25], groups: circuit.groups })), B);
+    const unit = new Float64Array(dae.size);
+    ones.vf(0, y, unit);
+    out.forEach((v, i) => {
+      const node = Math.floor(i / B) + 1;
+      expect(v).toBeCloseTo(node === 2 || node === 4 ? unit[i] : ode[i], 13);
+    });
+    expect(new KclDynamics(circuit, B).mass).toBeUndefined();
+  });
+
+  it('refuses an algebraic node with no branch at all (a singular circuit), naming it, before any numerics', () => {
+    const zeroC = unwrap(createCircuit({ numNodes: 3, capacitance: [1, 0, 0], groups: [{ type: testType('g * (vs - vd)', ['g'], 'delta'), src: [1], dst: [3], params: [1] }] }));
+    let error: unknown;
+    try {
+      new KclDynamics(zeroC, 1);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KirchhoffError);
+    expect((error as KirchhoffError).code).toBe('singular-circuit');
+    expect((error as KirchhoffError).details).toMatchObject({ node: 2 });
+    expect((error as KirchhoffError).message).toMatch(/node 2 has no capacitance and no branch/);
+  });
+
+  it('refuses a negative capacitance in a circuit built without createCircuit', () => {
+    const bad = { numNodes: 1, capacitance: Float64Array.from([-1]), groups: [] };
+    expect(() => new KclDynamics(bad, 1)).toThrow(expect.objectContaining({ code: 'negative-capacitance' }));
   });
 });

@@ -1,4 +1,15 @@
-import { KirchhoffError, type OdeTerm, type Solver, type SolverInitOptions, type SolverTolerance, type StepFailure, type StepResult } from '@kirchhoff/core';
+import {
+  KirchhoffError,
+  massOf,
+  type JacobianTerm,
+  type OdeTerm,
+  type Solver,
+  type SolverInitOptions,
+  type SolverTolerance,
+  type StepFailure,
+  type StepResult,
+} from '@kirchhoff/core';
+import { ConsistentStart } from './consistent-start';
 import { HermiteDense } from './hermite';
 import { Newton } from './newton';
 import { createNewtonSystem, type NewtonSystem } from './newton-system';
@@ -25,7 +36,11 @@ export interface ImplicitStep {
   /** What the method carries over to the next step if this one is accepted. */
   nextMemory: Float64Array;
   nextFlagged: boolean;
-  /** Outputs: y(t1), the derivative at t1 the next step starts from, and the local error estimate. */
+  /**
+   * Outputs: y(t1), the derivative at t1 the next step starts from, and the local error estimate. On the
+   * algebraic entries of a DAE, f1 is the derivative of the polynomial through the step's states (the
+   * method's implied derivative where that is one), and the error estimate is set to 0 after `advance`.
+   */
   y1: Float64Array;
   f1: Float64Array;
   yError: Float64Array;
@@ -39,12 +54,20 @@ export class ImplicitWorkspace {
   readonly stage: Float64Array;
   readonly stageDerivative: Float64Array;
   readonly raw: Float64Array;
+  /** State entries that are algebraic (mass 0), ascending; empty for an ODE. */
+  readonly algebraic: Int32Array;
+  /** Solves for consistent initial values when there are algebraic entries. */
+  readonly consistentStart: ConsistentStart | null;
 
   constructor(term: OdeTerm, init: SolverInitOptions) {
     const settings = implicitSettings(init);
     const system = createNewtonSystem(term, settings);
     const budget = system.kind === 'functional' ? FUNCTIONAL_ITERATION_FACTOR * settings.newtonMaxIterations : settings.newtonMaxIterations;
     this.newton = new Newton(term, system, { ...settings, newtonMaxIterations: budget });
+    const mass = system.mass;
+    this.algebraic = mass ? Int32Array.from(mass.keys()).filter((i) => mass[i] === 0) : new Int32Array(0);
+    // createNewtonSystem refuses algebraic entries on a term without jvp.
+    this.consistentStart = mass && new ConsistentStart(term as JacobianTerm, mass, settings);
     const buffer = () => new Float64Array(term.size);
     this.psi = buffer();
     this.guess = buffer();
@@ -107,6 +130,9 @@ class SolveBuffers {
   readonly dense = new HermiteDense();
   readonly step: ImplicitStep;
   readonly result: MutableResult;
+  /** DAEs: the consistent initial state, and f0 with its algebraic entries zeroed for the first-step heuristic. */
+  readonly start: Float64Array | null;
+  readonly heuristicDerivative: Float64Array | null;
   /** The last attempt's start, to tell a retry after rejection from a new step. */
   lastState: ImplicitState | undefined;
   lastT0 = Number.NaN;
@@ -136,6 +162,9 @@ class SolveBuffers {
       yError: this.yError,
     };
     this.result = { y1: this.outputs[0], yError: this.yError, dense: this.dense, state: first, failure: undefined };
+    const algebraic = this.workspace.algebraic.length > 0;
+    this.start = algebraic ? new Float64Array(size) : null;
+    this.heuristicDerivative = algebraic ? new Float64Array(size) : null;
   }
 }
 
@@ -157,6 +186,7 @@ export function implicitSolver(method: ImplicitMethod): ImplicitSolver {
       errorOrder: method.errorOrder,
       denseOrder: method.denseOrder,
       adaptive: true,
+      algebraic: true,
       defaultController: 'pi',
       tolerance: method.tolerance,
       options: implicitOptions,
@@ -169,8 +199,18 @@ export function implicitSolver(method: ImplicitMethod): ImplicitSolver {
       }
       const buffers = new SolveBuffers(term, init);
       const state = buffers.states[0];
-      term.vf(t0, y0, state.f0);
+      const { consistentStart, algebraic } = buffers.workspace;
+      if (consistentStart && buffers.start && buffers.heuristicDerivative) {
+        buffers.start.set(y0);
+        consistentStart.solve(t0, buffers.start, state.f0);
+        buffers.heuristicDerivative.set(state.f0);
+        for (const i of algebraic) buffers.heuristicDerivative[i] = 0;
+      } else term.vf(t0, y0, state.f0);
       return state;
+    },
+
+    consistentStart(state) {
+      return state.buffers.start ?? undefined;
     },
 
     // Newton and its linear system were built in `init` for that term (its Jacobian structure sized
@@ -199,6 +239,9 @@ export function implicitSolver(method: ImplicitMethod): ImplicitSolver {
       result.y1 = step.y1;
       result.state = next;
       if (method.advance(step, buffers.workspace)) {
+        // Index 1: the algebraic entries are a function of the differential ones, solved to Newton's
+        // tolerance; their error is the image of the differential error, so only that is controlled.
+        for (const i of buffers.workspace.algebraic) step.yError[i] = 0;
         next.yPrev.set(y0);
         next.hPrev = step.h;
         next.flagged = step.nextFlagged;
@@ -212,12 +255,17 @@ export function implicitSolver(method: ImplicitMethod): ImplicitSolver {
       return result;
     },
 
+    // For a DAE the algebraic rows of vf are constraint residuals, not derivatives: the controllers' probes
+    // (the first-step heuristic) see them as 0, and the differential rows alone choose the first step.
     func(term, t, y, out) {
       term.vf(t, y, out);
+      const mass = massOf(term);
+      if (mass) for (let i = 0; i < out.length; i++) if (mass[i] === 0) out[i] = 0;
     },
 
     initialDerivative(state) {
-      return state.hPrev === 0 ? state.f0 : undefined;
+      if (state.hPrev !== 0) return undefined;
+      return state.buffers.heuristicDerivative ?? state.f0;
     },
   };
 }

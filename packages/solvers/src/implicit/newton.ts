@@ -18,7 +18,9 @@ interface MutableFailure {
 }
 
 /**
- * Newton's method for one implicit stage, Y = ψ + c·f(t, Y), with the stopping rule of Hairer & Wanner
+ * Newton's method for one implicit stage, M·(Y − ψ) = c·f(t, Y) (Y = ψ + c·f(t, Y) for an ODE, M = I; on
+ * the algebraic entries of a DAE, M_ii = 0 and the stage equation is the constraint 0 = f_i(t, Y), whatever
+ * ψ and c are): residual r = M·(ψ − Y) + c·f(t, Y), update (M − c·J)⁻¹·r. Stopping rule of Hairer & Wanner
  * (Solving ODEs II, §IV.8): with contraction rate θ_k = ‖δ_k‖/‖δ_{k−1}‖ the remaining error is about
  * η·‖δ_k‖, η = θ/(1 − θ), and the iteration stops once that is below 1 in the weighted norm
  * max_i |δ_i| / (newtonRtol·|Y_i| + newtonAtol). The first iteration of a stage uses η^0.8 from the
@@ -49,12 +51,12 @@ export class Newton {
     this.system.startStep();
   }
 
-  /** Solves Y = ψ + c·f(t, Y) into `out`, starting from `guess`. False (with `failure` set) when it cannot. */
+  /** Solves M·(Y − ψ) = c·f(t, Y) into `out`, starting from `guess`. False (with `failure` set) when it cannot. */
   solve(t: number, c: number, psi: Float64Array, guess: Float64Array, out: Float64Array): boolean {
     for (;;) {
       out.set(guess);
       if (!this.system.begin(t, out, c)) {
-        this.fail('newton-failure', `the Newton matrix I − c·J is singular (c = ${c})`, -1);
+        this.fail('newton-failure', `the Newton matrix ${this.system.mass ? 'M' : 'I'} − c·J is singular (c = ${c})`, -1);
       } else if (this.iterate(t, c, psi, out)) {
         this.system.converged(this.theta);
         return true;
@@ -72,7 +74,9 @@ export class Newton {
     this.theta = 0;
     for (let k = 0; k < maxIterations; k++) {
       term.vf(t, y, f);
-      for (let i = 0; i < r.length; i++) r[i] = psi[i] + c * f[i] - y[i];
+      const mass = this.system.mass;
+      if (mass) for (let i = 0; i < r.length; i++) r[i] = mass[i] * (psi[i] - y[i]) + c * f[i];
+      else for (let i = 0; i < r.length; i++) r[i] = psi[i] + c * f[i] - y[i];
       if (!this.system.solve(t, y, r, delta)) {
         this.fail('newton-failure', `the linear solve of a Newton iteration broke down (c = ${c})`, -1);
         return false;
@@ -115,8 +119,12 @@ export class Newton {
       if (eta * norm <= 1 || norm === 0) {
         // The slowest contraction of this stage, not its last (often exactly 0 once converged), is what
         // the next stage's first iteration may expect: that keeps one-iteration stages to problems that
-        // really are linear over a step.
-        if (k > 0) this.etaOld = slowest;
+        // really are linear over a step. A stage that stopped after one iteration measured nothing: it
+        // keeps the raised η (RADAU5's FACCON^0.8), so that a run of them soon forces a second iteration,
+        // which measures the contraction again (and renews a kept Jacobian that has drifted). Without
+        // this a stale η let one-iteration stages with an aged Jacobian through indefinitely (a diode
+        // node 1e-6 V off its solution at every step pinned backward Euler's step at 4e-9 s).
+        this.etaOld = k > 0 ? slowest : eta;
         return true;
       }
       previous = norm;

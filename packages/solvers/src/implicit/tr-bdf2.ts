@@ -15,6 +15,10 @@ const E2 = D - D / 3;
  * h·Σ(b_i − b̂_i)·k_i is filtered through (I − d·h·J)⁻¹ (Shampine's device, the matrix Newton already
  * has), which keeps it from overstating the error of stiff components. Also the start step of the
  * trapezoidal rule and of BDF2: both need history it does not.
+ *
+ * On the algebraic entries of a DAE both stages put Y on the constraint; f1 = (y1 − ψ)/c there is
+ * (y1 − y0 − (w/d)·(stage − y0))/(d·h), the derivative at t1 of the quadratic through y0, the stage and y1
+ * (f0 cancels), so it is second order and does not carry errors from step to step.
  */
 export function advanceTrBdf2(s: ImplicitStep, ws: ImplicitWorkspace): boolean {
   const { h, y0, f0, y1, f1, yError } = s;
@@ -37,6 +41,9 @@ export function advanceTrBdf2(s: ImplicitStep, ws: ImplicitWorkspace): boolean {
     f1[i] = (y1[i] - psi[i]) / c;
     raw[i] = h * (E0 * f0[i] + E1 * k2[i] + E2 * f1[i]);
   }
+  // DAE: only the differential entries carry an error of their own (filtered, it spreads to the
+  // algebraic entries as J_aa⁻¹·J_ad·e_d, which the solver then drops: see implicitSolver).
+  for (const i of ws.algebraic) raw[i] = 0;
   // The filter is a refinement: should the solve break down, the raw estimate is still an estimate.
   if (!newton.system.solve(s.t1, y1, raw, yError)) yError.set(raw);
   return true;

@@ -1,4 +1,4 @@
-import { implicitSolver, type ImplicitMethod } from './implicit-solver';
+import { implicitSolver, type ImplicitMethod, type ImplicitStep } from './implicit-solver';
 import { extrapolate, milneEstimate } from './predictor';
 import { advanceTrBdf2 } from './tr-bdf2';
 
@@ -57,9 +57,23 @@ export const trapezoidalMethod: ImplicitMethod = {
     // Ringing makes the predictor miss on alternate sides from step to step; a smooth error does not.
     s.nextFlagged = turn < -RINGING_CORRELATION * Math.sqrt(now * before);
     const omega = h / s.hPrev;
+    if (ws.algebraic.length > 0) algebraicDerivative(s, omega, ws.algebraic);
     milneEstimate(-omega / (2 + 3 * omega), y1, guess, s.yError);
     return true;
   },
 };
 
 export const trapezoidal = implicitSolver(trapezoidalMethod);
+
+/**
+ * On the algebraic entries of a DAE the rule's implied derivative 2(y1 − y0)/h − f0 would carry its own
+ * error forward undamped (R(∞) = −1 again); f1 there is the derivative at t1 of the quadratic through
+ * yPrev, y0 and y1 instead: (y1 − a·y0 + b·yPrev)/c with BDF2's a, b, c.
+ */
+function algebraicDerivative(s: ImplicitStep, omega: number, algebraic: Int32Array): void {
+  const { h, y0, y1, f1, yPrev } = s;
+  const a = (1 + omega) ** 2 / (1 + 2 * omega);
+  const b = omega ** 2 / (1 + 2 * omega);
+  const c = (h * (1 + omega)) / (1 + 2 * omega);
+  for (const i of algebraic) f1[i] = (y1[i] - a * y0[i] + b * yPrev[i]) / c;
+}
