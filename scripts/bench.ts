@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> | void }>> = 
   stiff: () => import('./bench/stiff'),
   'mnist-eval': () => import('./bench/mnist-eval'),
   'train-twomoon': () => import('./bench/train-twomoon'),
+  'train-twomoon-cnf': () => import('./bench/train-twomoon-cnf'),
 };
 
 const name = process.argv[2];

@@ -13,6 +13,7 @@ export { Differentiator } from './symbolic/differentiate';
 export { compileLaw, type CompiledLaw, type PointValues } from './symbolic/compile-law';
 export { twoTerminalLaw, type CurrentStamp, type ElementLaw, type LawCurrent } from './symbolic/element-law';
 export type { JvpKernel, LawKernels, PartialsKernel, RhsKernel, VjpKernel } from './symbolic/kernels';
+export { generateTraceKernels, type TraceJvpKernel, type TraceKernels, type TraceRhsKernel, type TraceVjpKernel } from './symbolic/trace-kernels';
 export {
   compileBranchType,
   defineBranch,
@@ -42,3 +43,4 @@ export { readCheckpoint, restoreParams, type TrainingCheckpoint } from './train/
 export { LOSS, LR_SCHEDULE, OPTIMIZER } from './tokens';
 export * from './linalg/index';
 export * from './analysis/index';
+export * from './cnf/index';

@@ -8,6 +8,7 @@ import type { ElementLaw } from './element-law';
 import { parseExpression } from './expression';
 import type { FunctionTable } from './function-table';
 import { generateKernels, type LawKernels } from './kernels';
+import { generateTraceKernels, type TraceKernels } from './trace-kernels';
 import { stripParentheses, type Node } from './tree';
 
 /** The scalar values of a law at one point: currents, ∂I_j/∂v_k (j-major) and ∂I_j/∂θ_k (j-major). */
@@ -26,6 +27,11 @@ export interface CompiledLaw {
   /** ∂I_j/∂θ_k, indexed [j][k]. */
   readonly paramPartials: readonly (readonly Node[])[];
   readonly kernels: LawKernels;
+  /**
+   * The closed-form Jacobian-trace kernels (CNF), with second derivatives of the law: generated on first
+   * call and cached. Throws a KirchhoffError when a second derivative cannot be formed.
+   */
+  traceKernels(): TraceKernels;
   /** Evaluates currents and all partials at one point through generated code (not mathjs). */
   evaluateAt(voltages: readonly number[], params: readonly number[]): PointValues;
 }
@@ -100,12 +106,17 @@ function build(law: ElementLaw, currentTrees: Node[], functions: FunctionTable):
   const currents = Array.from({ length: J }, () => new Float64Array(1));
   const dV = Array.from({ length: J * K }, () => new Float64Array(1));
   const dTheta = Array.from({ length: J * P }, () => new Float64Array(1));
+  let trace: TraceKernels | undefined;
   return {
     law,
     currentTrees,
     voltagePartials,
     paramPartials,
     kernels,
+    traceKernels() {
+      trace ??= generateTraceKernels(law, currentTrees, functions);
+      return trace;
+    },
     evaluateAt(voltages, params) {
       if (voltages.length !== K || params.length !== P) {
         throw new KirchhoffError('param-count', `${law.owner}: expected ${K} voltages and ${P} parameters, got ${voltages.length} and ${params.length}`);
