@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> | void }>> = 
   kernels: () => import('./bench/kernels'),
   stiff: () => import('./bench/stiff'),
   'mnist-eval': () => import('./bench/mnist-eval'),
+  'mnist-step': () => import('./bench/mnist-step'),
   'train-twomoon': () => import('./bench/train-twomoon'),
   'train-twomoon-cnf': () => import('./bench/train-twomoon-cnf'),
 };

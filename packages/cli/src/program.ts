@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { KirchhoffError, ValidationError } from '@kirchhoff/core';
+import { KirchhoffError, setKernelThreads, ValidationError } from '@kirchhoff/core';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { branchesCommand } from './commands/branches';
 import { evalCommand } from './commands/eval';
@@ -30,6 +30,12 @@ function parseCount(value: string): number {
   return x;
 }
 
+function parseThreads(value: string): number {
+  const x = parseCount(value);
+  if (x > 64) throw new InvalidArgumentError(`expected at most 64 threads, got '${value}'`);
+  return x;
+}
+
 const parseNumberList = (value: string): number[] => value.split(',').map((part) => parseNumber(part.trim()));
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -43,7 +49,12 @@ export function createProgram(io: CliIo): Command {
     .version(version)
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .option('--threads <n>', 'threads that evaluate branch kernels (default: KIRCHHOFF_THREADS, else every core); results repeat exactly for a given count', parseThreads)
+    .hook('preAction', (command) => {
+      const threads = command.opts().threads as number | undefined;
+      if (threads !== undefined) setKernelThreads(threads);
+    });
 
   program
     .command('simulate')

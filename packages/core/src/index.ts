@@ -28,6 +28,7 @@ export { BranchCatalog, type BranchTypeRef } from './symbolic/branch-catalog';
 
 export { createCircuit, edgeCount, type BranchGroup, type BranchGroupInput, type Circuit, type CircuitInput } from './circuit/circuit';
 export { KclDynamics } from './dynamics/kcl-dynamics';
+export { kernelThreads, setKernelThreads, MIN_PARALLEL_WORK } from './parallel/kernel-pool';
 export { Rng, type RngState } from './random/rng';
 export { fillRow, initializeParams } from './random/init';
 export { createModel, sliceBoundaries, type Model, type Slice } from './model/model';

@@ -101,7 +101,9 @@ export function createCircuit(input: CircuitInput, where = 'circuit'): E.Either<
       });
       return;
     }
-    const params = Float64Array.from(g.params as ArrayLike<number>);
+    // In shared memory, so that kernel worker threads read the very parameters an optimizer updates in place.
+    const params = new Float64Array(new SharedArrayBuffer(8 * g.params.length));
+    params.set(g.params as ArrayLike<number>);
     const firstBad = params.findIndex((x) => !Number.isFinite(x));
     if (firstBad >= 0) {
       issues.push({

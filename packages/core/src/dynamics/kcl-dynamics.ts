@@ -1,6 +1,7 @@
 import { KirchhoffError } from '../errors';
 import type { Circuit } from '../circuit/circuit';
 import type { DifferentiableTerm } from '../adjoint/differentiable-term';
+import { kernelPool } from '../parallel/kernel-pool';
 
 /**
  * The KCL vector field of a circuit over a batch: C·dv/dt = Σ stamped branch currents, state node-major
@@ -10,6 +11,9 @@ import type { DifferentiableTerm } from '../adjoint/differentiable-term';
  * current into it, unscaled, and the constraint is that this is 0. `mass` then marks it (0 for its
  * entries, 1 elsewhere), making the term M·dv/dt = f(v), an index-1 differential-algebraic system while
  * ∂f/∂v restricted to the algebraic nodes is invertible; only solvers with `meta.algebraic` integrate it.
+ *
+ * Large groups run on all kernel threads (`parallel/kernel-pool.ts`): each thread takes a contiguous range
+ * of edges, and the node sums are added in a fixed order, so results repeat exactly for a thread count.
  *
  * Internally every product works on padded buffers that include the ground row 0, so kernels index
  * nodes directly and never test for ground; row 0 of every input buffer stays 0 and row 0 of every
@@ -76,8 +80,10 @@ export class KclDynamics implements DifferentiableTerm {
     const B = this.batch;
     this.vFull.set(y, B);
     this.outFull.fill(0);
+    const pool = kernelPool();
     this.circuit.groups.forEach((g, i) => {
-      g.type.law.kernels.rhs(0, g.size, B, this.conns[i], g.params, g.size, this.vFull, this.outFull);
+      if (pool?.worthwhile(g, B)) pool.rhs(g, this.conns[i], B, this.vFull, this.outFull);
+      else g.type.law.kernels.rhs(0, g.size, B, this.conns[i], g.params, g.size, this.vFull, this.outFull);
     });
     this.scaleOut(this.outFull, out);
   }
@@ -89,8 +95,10 @@ export class KclDynamics implements DifferentiableTerm {
     this.uFull.set(u, B);
     this.outFull.fill(0);
     if (f) this.fFull.fill(0);
+    const pool = kernelPool();
     this.circuit.groups.forEach((g, i) => {
-      g.type.law.kernels.jvp(0, g.size, B, this.conns[i], g.params, g.size, this.vFull, this.uFull, this.outFull, f ? this.fFull : null);
+      if (pool?.worthwhile(g, B)) pool.jvp(g, this.conns[i], B, this.vFull, this.uFull, this.outFull, f ? this.fFull : null);
+      else g.type.law.kernels.jvp(0, g.size, B, this.conns[i], g.params, g.size, this.vFull, this.uFull, this.outFull, f ? this.fFull : null);
     });
     this.scaleOut(this.outFull, out);
     if (f) this.scaleOut(this.fFull, f);
@@ -112,9 +120,11 @@ export class KclDynamics implements DifferentiableTerm {
     }
     this.outFull.fill(0);
     if (f) this.fFull.fill(0);
+    const pool = kernelPool();
     this.circuit.groups.forEach((g, i) => {
       const grad = gradParams ? gradParams[i] : this.gradScratch[i];
-      g.type.law.kernels.vjp(0, g.size, B, this.conns[i], g.params, g.size, this.vFull, this.uFull, this.outFull, grad, f ? this.fFull : null);
+      if (pool?.worthwhile(g, B)) pool.vjp(g, this.conns[i], B, this.vFull, this.uFull, this.outFull, grad, f ? this.fFull : null);
+      else g.type.law.kernels.vjp(0, g.size, B, this.conns[i], g.params, g.size, this.vFull, this.uFull, this.outFull, grad, f ? this.fFull : null);
     });
     outA.set(this.outFull.subarray(B));
     if (f) this.scaleOut(this.fFull, f);

@@ -76,7 +76,7 @@ export interface LawPrograms {
 
 const indent = (lines: readonly string[], depth: number) => lines.map((l) => '  '.repeat(depth) + l).join('\n');
 
-export function header(law: ElementLaw): { element: string[]; sample: string[] } {
+function header(law: ElementLaw): { element: string[]; sample: string[] } {
   const element = [
     ...law.ports.map((_, k) => `const r${k} = c${k}[e] * B;`),
     ...law.params.map((_, k) => `const p${k} = params[${k === 0 ? 'e' : `${k} * E + e`}];`),
@@ -92,7 +92,7 @@ export function header(law: ElementLaw): { element: string[]; sample: string[] }
  */
 const UNROLL = 4;
 
-export function loop(law: ElementLaw, elementBody: string[], sampleBody: string[], after: string[] = []): string {
+function loop(law: ElementLaw, elementBody: string[], sampleBody: string[], after: string[] = []): string {
   const unpack = law.ports.map((_, k) => `const c${k} = conn[${k}];`);
   // Each copy declares its own `b`, so the sample body is written once for any copy.
   const copy = (offset: number) => [`{`, `  const b = b0${offset === 0 ? '' : ` + ${offset}`};`, indent(sampleBody, 1), '}'];
@@ -112,7 +112,7 @@ export function loop(law: ElementLaw, elementBody: string[], sampleBody: string[
   ].join('\n');
 }
 
-export function stampLines(law: ElementLaw, target: string, valueOf: (j: number) => string): string[] {
+function stampLines(law: ElementLaw, target: string, valueOf: (j: number) => string): string[] {
   return law.currents.flatMap((c, j) =>
     c.stamps.map((s) => `${target}[r${s.port} + b] ${s.sign > 0 ? '+=' : '-='} ${valueOf(j)};`),
   );
