@@ -77,6 +77,26 @@ describe('trainer', () => {
     expect(withoutSeconds(readFileSync(join(dir, 'metrics.jsonl'), 'utf8'))).toEqual(withoutSeconds(readFileSync(join(straightDir, 'metrics.jsonl'), 'utf8')));
   });
 
+  it('evaluates on the test set mid-epoch when asked, without changing the training', async () => {
+    const plainDir = mkdtempSync(join(tmpdir(), 'kh-eval-plain-'));
+    const plain = await twoMoonsTraining(plainDir);
+    train(plain);
+    const dir = mkdtempSync(join(tmpdir(), 'kh-eval-every-'));
+    const options = await twoMoonsTraining(dir, { evaluate: { everyIterations: 4 } });
+    train(options);
+    const records = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const evaluations = records.filter((r) => r.type === 'eval');
+    // 3 epochs of 6 iterations: iterations 4, 8, 12 and 16 fall inside an epoch (12 ends epoch 2, whose own test follows: skipped).
+    expect(evaluations.map((r) => r.iteration)).toEqual([4, 8, 16]);
+    for (const r of evaluations) {
+      expect(r.testAccuracy).toBeGreaterThanOrEqual(0);
+      expect(r.testAccuracy).toBeLessThanOrEqual(1);
+      expect(r.evalSeconds).toBeGreaterThanOrEqual(0);
+    }
+    expect(records.filter((r) => r.type === 'epoch')).toHaveLength(3);
+    options.network.params.forEach((p, i) => expect(Buffer.from(p.buffer)).toEqual(Buffer.from(plain.network.params[i].buffer)));
+  });
+
   it('rejects a truncated checkpoint, naming the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kh-trunc-'));
     train(await twoMoonsTraining(dir, { stopAfterIterations: 5 }));

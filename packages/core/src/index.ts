@@ -39,7 +39,7 @@ export type { Topology, TopologyGenerator } from './topology/topology';
 export { ADJOINT_METHOD, TOPOLOGY } from './tokens';
 export * from './train/index';
 export { buildNetwork, encodeInputs, readOutputs, scatterOutputGradient, type Network, type NetworkSliceSpec, type NetworkSpec } from './train/network';
-export { evaluate, train, type EpochMetrics, type ProgressEvent, type TrainerOptions, type TrainingSummary } from './train/trainer';
+export { evaluate, train, type EpochMetrics, type EvaluationMetrics, type ProgressEvent, type TrainerOptions, type TrainingSummary } from './train/trainer';
 export { readCheckpoint, restoreParams, type TrainingCheckpoint } from './train/checkpoint';
 export { LOSS, LR_SCHEDULE, OPTIMIZER } from './tokens';
 export * from './linalg/index';

@@ -178,6 +178,7 @@ export async function trainCommand(config: string | undefined, options: TrainOpt
     ...(plan.augment && { augment: plan.augment }),
     runDir: plan.runDir,
     ...(plan.checkpoint && { checkpoint: plan.checkpoint }),
+    ...(plan.evaluate && { evaluate: plan.evaluate }),
     ...(plan.earlyStopping && { earlyStopping: plan.earlyStopping }),
     resume,
     ...(progress.onProgress && { onProgress: progress.onProgress }),

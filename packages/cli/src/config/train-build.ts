@@ -67,6 +67,7 @@ export interface TrainingPlan {
   /** Seeds the shuffling; initialisation uses the top-level seed. */
   readonly seed: number;
   readonly checkpoint?: { readonly everyIterations?: number; readonly everyMinutes?: number };
+  readonly evaluate?: { readonly everyIterations?: number; readonly everyMinutes?: number };
   readonly earlyStopping?: { readonly patience: number; readonly minDelta?: number };
   /** Absolute. */
   readonly runDir: string;
@@ -266,6 +267,7 @@ export async function buildTraining(decoded: DecodedTrainConfig, container: Depe
     evalBatchSize: training.evalBatchSize ?? DEFAULT_EVAL_BATCH_SIZE,
     seed: training.seed ?? config.seed ?? 0,
     ...(training.checkpoint && { checkpoint: training.checkpoint }),
+    ...(training.evaluate && { evaluate: training.evaluate }),
     ...(training.earlyStopping && { earlyStopping: training.earlyStopping }),
     runDir: runDirOf(decoded, o),
   });

@@ -95,6 +95,13 @@ const training = z.strictObject({
     })
     .optional()
     .describe('mid-epoch checkpoints; one is always written at the end of every epoch'),
+  evaluate: z
+    .strictObject({
+      everyIterations: count.optional(),
+      everyMinutes: z.number().positive().optional(),
+    })
+    .optional()
+    .describe('mid-epoch test evaluations (an accuracy-vs-time curve in metrics.jsonl); one always follows every epoch'),
 });
 
 export const trainConfigSchema = z

@@ -36,6 +36,12 @@ export interface TrainerOptions {
   readonly augment?: BatchTransform;
   readonly runDir: string;
   readonly checkpoint?: { readonly everyIterations?: number; readonly everyMinutes?: number };
+  /**
+   * Mid-epoch test evaluations (for an accuracy-vs-time curve), besides the one after every epoch: after
+   * every n iterations and/or when m minutes have passed since the last one. They read the parameters
+   * only, so they change nothing a resumed run depends on.
+   */
+  readonly evaluate?: { readonly everyIterations?: number; readonly everyMinutes?: number };
   readonly earlyStopping?: { readonly patience: number; readonly minDelta?: number };
   /** Continue from runDir's checkpoint. */
   readonly resume?: boolean;
@@ -71,6 +77,19 @@ export interface EpochMetrics {
   readonly nfeBackward: number;
   readonly rollbacks: number;
   readonly seconds: number;
+}
+
+/** A mid-epoch test evaluation (`TrainerOptions.evaluate`). */
+export interface EvaluationMetrics {
+  readonly type: 'eval';
+  readonly epoch: number;
+  readonly batch: number;
+  readonly iteration: number;
+  readonly testLoss: number;
+  readonly testAccuracy: number;
+  /** Run time at the end of the evaluation, evaluations included. */
+  readonly seconds: number;
+  readonly evalSeconds: number;
 }
 
 export interface TrainingSummary {
@@ -158,6 +177,33 @@ export function train(options: TrainerOptions): TrainingSummary {
     return (every !== undefined && iteration % every === 0) || (minutes !== undefined && performance.now() - lastCheckpointAt >= minutes * 60_000);
   };
 
+  let lastEvaluationAt = performance.now();
+  const evaluationDue = () => {
+    const every = options.evaluate?.everyIterations;
+    const minutes = options.evaluate?.everyMinutes;
+    return (every !== undefined && iteration % every === 0) || (minutes !== undefined && performance.now() - lastEvaluationAt >= minutes * 60_000);
+  };
+  const evaluateMidEpoch = () => {
+    const start = performance.now();
+    const test = evaluate(network, options.test, loss, options.forward, options.evalBatchSize ?? 256);
+    lastEvaluationAt = performance.now();
+    const record: EvaluationMetrics = {
+      type: 'eval',
+      epoch: epoch + 1,
+      batch: batchIndex + 1,
+      iteration,
+      testLoss: test.loss,
+      testAccuracy: test.accuracy,
+      seconds: elapsed(),
+      evalSeconds: (lastEvaluationAt - start) / 1000,
+    };
+    appendFileSync(metricsPath, JSON.stringify(record) + '\n');
+    log(
+      `test at epoch ${epoch + 1}, batch ${batchIndex + 1}/${batches} (iteration ${iteration}): loss ${test.loss.toFixed(4)} acc ${(100 * test.accuracy).toFixed(2)}%, ` +
+        `${record.seconds.toFixed(0)} s (evaluation ${record.evalSeconds.toFixed(0)} s)`,
+    );
+  };
+
   const grads = network.params.map((p) => new Float64Array(p.length));
   const augmenting = options.augment && augmentationBuffers(options.augment, data.inputDim, options.batchSize);
   let ranHere = 0;
@@ -199,6 +245,7 @@ export function train(options: TrainerOptions): TrainingSummary {
         nfeBackward: running.nfeBackward / Math.max(1, running.updates),
         lr,
       });
+      if (evaluationDue() && batchIndex + 1 < batches) evaluateMidEpoch();
       if (checkpointDue() && batchIndex + 1 < batches) saveCheckpoint(epoch, batchIndex + 1);
     }
     const test = evaluate(network, options.test, loss, options.forward, options.evalBatchSize ?? 256);
