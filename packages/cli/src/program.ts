@@ -109,15 +109,20 @@ export function createProgram(io: CliIo): Command {
   program
     .command('eval')
     .description("evaluate a trained run's checkpoint on a dataset split (loss, accuracy, NFE)")
-    .argument('<run>', 'a run dir of `kirchhoff train`, or a checkpoint .json file inside one')
+    .argument('<run>', 'a run dir of `kirchhoff train`, a checkpoint .json file inside one, or a training config with --weights')
     .addOption(new Option('--split <split>', 'which split to evaluate').choices(['test', 'train']).default('test'))
     .option('--solver <name>', "solver id (replaces the run's solver block unless it names the same solver)")
     .option('--rtol <x>', 'relative tolerance', parseNumber)
     .option('--atol <x>', 'absolute tolerance', parseNumber)
     .option('--dt0 <x>', 'first step (adaptive) or the step (fixed-step solvers)', parseNumber)
     .option('--batch-size <n>', "evaluation batch size (default: the run's evalBatchSize)", parseCount)
+    .option('--weights <files>', 'parameters from raw files, one per slice, comma separated (the target is then a training config)', (v: string) => v.split(',').map((f) => f.trim()))
+    .addOption(new Option('--weights-format <format>', 'number format of --weights files').choices(['float32-le', 'float64-le']).default('float32-le'))
+    .option('--topology-file <file>', "check the config's edges against a raw int32 topology file (sources, then destinations)")
+    .option('--limit <n>', 'evaluate only the first n samples of the split', parseCount)
     .option('--json', 'print JSON')
     .addOption(pluginOption())
+    .addHelpText('after', '\nExamples:\n  kirchhoff eval runs/two-moons\n  kirchhoff eval examples/mnist-kirchhoffnet.yaml --batch-size 100 \\\n    --weights ../shared/reference/fixtures/mnist_layer0_params_float32_2xE.bin,../shared/reference/fixtures/mnist_layer1_params_float32_2xE.bin \\\n    --topology-file ../shared/reference/fixtures/mnist_topology_src_des_int32_2xE.bin\n')
     .action(async (run: string, options) => {
       await evalCommand(run, options, io);
     });

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { evaluate } from '@kirchhoff/core';
+import { evaluate, type Dataset } from '@kirchhoff/core';
 import * as E from 'fp-ts/Either';
 import { buildTraining, type TrainingPlan } from '../config/train-build';
 import { decodeTrainFile, trainingPlugins } from '../config/train-decode';
@@ -8,6 +8,7 @@ import { loadCheckpointParams, orThrow, RUN_FILES, shownPath } from '../config/t
 import { createTrainingContainer } from '../engine';
 import type { CliIo } from '../io';
 import { CliError, issueIn } from '../issues';
+import { readBinary, type BinaryFormat } from '../config/binary';
 
 export interface EvalOptions {
   readonly split?: 'test' | 'train';
@@ -20,13 +21,24 @@ export interface EvalOptions {
   readonly batchSize?: number;
   readonly json?: boolean;
   readonly plugin?: readonly string[];
+  /**
+   * Parameters from raw files instead of a checkpoint, one per slice (the original's released
+   * `*_params_float32_2xE.bin`: P rows of E little-endian values); the target is then a training config.
+   */
+  readonly weights?: readonly string[];
+  readonly weightsFormat?: BinaryFormat;
+  /** The original's topology file (int32, src row then dst row): checked against every slice's generated edges. */
+  readonly topologyFile?: string;
+  /** Evaluate only the first n samples of the split. */
+  readonly limit?: number;
 }
 
 export interface EvalReport {
-  /** As the user would write it. */
+  /** As the user would write it: the checkpoint, or the weight files joined by commas. */
   readonly checkpoint: string;
-  readonly epoch: number;
-  readonly iteration: number;
+  /** Undefined for weights from files. */
+  readonly epoch?: number;
+  readonly iteration?: number;
   readonly split: 'test' | 'train';
   readonly samples: number;
   readonly loss: number;
@@ -53,7 +65,7 @@ function describe(plan: TrainingPlan, report: EvalReport): string {
   const tolerances = settings?.rtol !== undefined ? ` (rtol ${settings.rtol}, atol ${settings.atol})` : '';
   const batchSize = Math.ceil(report.samples / report.batches);
   return [
-    `${report.checkpoint}: epoch ${report.epoch}, iteration ${report.iteration}${plan.decoded.config.description ? ` (${plan.decoded.config.description})` : ''}`,
+    `${report.checkpoint}: ${report.epoch === undefined ? 'weights from files' : `epoch ${report.epoch}, iteration ${report.iteration}`}${plan.decoded.config.description ? ` (${plan.decoded.config.description})` : ''}`,
     `  ${report.split} split, ${report.samples} samples: loss ${report.loss.toFixed(6)} (${plan.loss.name})${report.accuracy !== undefined ? `, accuracy ${(100 * report.accuracy).toFixed(2)}%` : ''}`,
     `  solver ${report.solver}${tolerances}: NFE ${report.nfePerBatch.toFixed(1)} per batch of ${batchSize} (${report.batches} batch${report.batches === 1 ? '' : 'es'}), ${report.seconds.toFixed(2)} s`,
   ].join('\n');
@@ -64,9 +76,14 @@ function describe(plan: TrainingPlan, report: EvalReport): string {
  * the checkpoint's parameters and evaluates them on a split with core's `evaluate`.
  */
 export async function evalCommand(target: string, options: EvalOptions, io: CliIo): Promise<EvalReport> {
-  const { runDir, checkpoint } = locate(target, io.cwd);
-  const configPath = join(runDir, RUN_FILES.config);
-  if (!existsSync(resolve(io.cwd, configPath))) throw new CliError([issueIn(runDir, 'missing-run-config', `no ${configPath}: not a run dir of kirchhoff train`)]);
+  const fromFiles = options.weights !== undefined && options.weights.length > 0;
+  if (!fromFiles && /\.ya?ml$/i.test(target)) {
+    throw new CliError([issueIn(target, 'no-parameters', 'a training config holds no trained parameters: pass a run dir or checkpoint, or --weights with one parameter file per slice')]);
+  }
+  const { runDir, checkpoint } = fromFiles ? { runDir: dirname(target), checkpoint: target } : locate(target, io.cwd);
+  const configPath = fromFiles ? target : join(runDir, RUN_FILES.config);
+  if (fromFiles && !existsSync(resolve(io.cwd, configPath))) throw new CliError([issueIn(target, 'file-not-found', 'no such training config')]);
+  if (!fromFiles && !existsSync(resolve(io.cwd, configPath))) throw new CliError([issueIn(runDir, 'missing-run-config', `no ${configPath}: not a run dir of kirchhoff train`)]);
   const decoded = orThrow(await decodeTrainFile(configPath, io.cwd));
   const plugins = await trainingPlugins(decoded, options.plugin ?? [], io.cwd);
   const overrides = {
@@ -80,18 +97,22 @@ export async function evalCommand(target: string, options: EvalOptions, io: CliI
   const built = await buildTraining(decoded, createTrainingContainer(plugins), overrides);
   if (E.isLeft(built)) throw new CliError(built.left);
   const plan = built.right;
-  const saved = loadCheckpointParams(resolve(io.cwd, checkpoint), plan.network, checkpoint);
+  const saved = fromFiles ? undefined : loadCheckpointParams(resolve(io.cwd, checkpoint), plan.network, checkpoint);
+  if (fromFiles) {
+    if (options.topologyFile !== undefined) checkTopologyFile(options.topologyFile, plan, io.cwd);
+    loadWeightFiles(options.weights ?? [], options.weightsFormat ?? 'float32-le', plan, io.cwd);
+  }
 
   const split = options.split ?? 'test';
-  const data = split === 'train' ? plan.train : plan.test;
+  const whole = split === 'train' ? plan.train : plan.test;
+  const data = options.limit !== undefined && options.limit < whole.count ? firstSamples(whole, options.limit) : whole;
   const batchSize = options.batchSize ?? plan.evalBatchSize;
   const started = performance.now();
   const result = evaluate(plan.network, data, plan.loss, plan.forward, batchSize);
   const batches = Math.ceil(data.count / batchSize);
   const report: EvalReport = {
-    checkpoint: shownPath(io.cwd, resolve(io.cwd, checkpoint)),
-    epoch: saved.epoch,
-    iteration: saved.iteration,
+    checkpoint: fromFiles ? (options.weights ?? []).join(',') : shownPath(io.cwd, resolve(io.cwd, checkpoint)),
+    ...(saved && { epoch: saved.epoch, iteration: saved.iteration }),
     split,
     samples: data.count,
     loss: result.loss,
@@ -103,4 +124,54 @@ export async function evalCommand(target: string, options: EvalOptions, io: CliI
   };
   io.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${describe(plan, report)}\n`);
   return report;
+}
+
+/** Reads one raw parameter file per slice into the network (every group of a slice, in order, P×E each). */
+function loadWeightFiles(files: readonly string[], format: BinaryFormat, plan: TrainingPlan, cwd: string): void {
+  const slices = plan.network.model.slices;
+  if (files.length !== slices.length) {
+    throw new CliError([issueIn(files.join(','), 'weights-count', `the model has ${slices.length} slice${slices.length === 1 ? '' : 's'}: give one parameter file per slice, got ${files.length}`)]);
+  }
+  files.forEach((file, k) => {
+    const values = readBinary(file, cwd, format);
+    if (E.isLeft(values)) throw new CliError([issueIn(file, values.left.code, values.left.message)]);
+    const groups = slices[k].circuit.groups;
+    const expected = groups.reduce((n, g) => n + g.params.length, 0);
+    if (values.right.length !== expected) {
+      const shape = groups.map((g) => `${g.params.length / g.size} × ${g.size} (${g.type.definition.name})`).join(' + ');
+      throw new CliError([issueIn(file, 'weights-size', `slice ${k} needs ${shape} = ${expected} ${format} values, the file holds ${values.right.length}`)]);
+    }
+    const bad = values.right.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) throw new CliError([issueIn(file, 'nonfinite-param', `value ${bad} is ${values.right[bad]}`)]);
+    let offset = 0;
+    for (const g of groups) {
+      g.params.set(values.right.subarray(offset, offset + g.params.length));
+      offset += g.params.length;
+    }
+  });
+}
+
+/** The original's topology file (int32: E sources then E destinations) must be every slice's edge list. */
+function checkTopologyFile(file: string, plan: TrainingPlan, cwd: string): void {
+  const values = readBinary(file, cwd, 'int32-le');
+  if (E.isLeft(values)) throw new CliError([issueIn(file, values.left.code, values.left.message)]);
+  const edges = values.right;
+  plan.network.model.slices.forEach((slice, k) => {
+    const src = slice.circuit.groups.flatMap((g) => Array.from(g.src));
+    const dst = slice.circuit.groups.flatMap((g) => Array.from(g.dst));
+    if (edges.length !== 2 * src.length) {
+      throw new CliError([issueIn(file, 'topology-size', `slice ${k} has ${src.length} edges (2 × ${src.length} int32 values expected), the file holds ${edges.length} values`)]);
+    }
+    const e = src.findIndex((s, i) => s !== edges[i] || dst[i] !== edges[src.length + i]);
+    if (e >= 0) {
+      throw new CliError([
+        issueIn(file, 'topology-mismatch', `edge ${e} of slice ${k} is ${src[e]}→${dst[e]} in the config's topology but ${edges[e]}→${edges[src.length + e]} in the file`),
+      ]);
+    }
+  });
+}
+
+function firstSamples(data: Dataset, n: number): Dataset {
+  const width = data.targets.length / data.count;
+  return { ...data, count: n, inputs: data.inputs.subarray(0, n * data.inputDim), targets: data.targets.subarray(0, n * width) };
 }
