@@ -6,6 +6,7 @@ import { branchesCommand } from './commands/branches';
 import { evalCommand } from './commands/eval';
 import { fitDeviceCommand } from './commands/fit-device';
 import { opCommand } from './commands/op';
+import { addPlotCommands } from './commands/plot';
 import { simulateCommand } from './commands/simulate';
 import { solversCommand } from './commands/solvers';
 import { trainCommand } from './commands/train';
@@ -168,6 +169,8 @@ export function createProgram(io: CliIo): Command {
     .action(async (file: string, options) => {
       await fitDeviceCommand(file, options, io);
     });
+
+  addPlotCommands(program, io);
 
   program
     .command('schema')
