@@ -16,32 +16,15 @@ import { trainJsonSchema } from './config/train-schema';
 import type { CliIo } from './io';
 import { CliError, formatIssue } from './issues';
 import { writeFileAtomic } from './output';
+import { parseCount, parseNumber, parseNumberList, pluginOption } from './option-parsers';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
-
-function parseNumber(value: string): number {
-  const x = Number(value);
-  if (value.trim() === '' || !Number.isFinite(x)) throw new InvalidArgumentError(`expected a number, got '${value}'`);
-  return x;
-}
-
-function parseCount(value: string): number {
-  const x = parseNumber(value);
-  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, got '${value}'`);
-  return x;
-}
 
 function parseThreads(value: string): number {
   const x = parseCount(value);
   if (x > 64) throw new InvalidArgumentError(`expected at most 64 threads, got '${value}'`);
   return x;
 }
-
-const parseNumberList = (value: string): number[] => value.split(',').map((part) => parseNumber(part.trim()));
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-const pluginOption = () =>
-  new Option('--plugin <path>', 'load branch types, families and function rules from an ES module (repeatable)').argParser(collect).default([]);
 
 /** The command tree. Commands write through `io`, so tests run it in-process. */
 export function createProgram(io: CliIo): Command {

@@ -13,7 +13,7 @@ import {
   type Model,
   type SolverSetup,
 } from '@kirchhoff/core';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import * as E from 'fp-ts/Either';
 import { buildSimulation } from '../config/build';
 import { decodeCircuitText } from '../config/decode';
@@ -25,6 +25,7 @@ import { branchCatalog, createContainer, createTrainingContainer, simulate } fro
 import type { CliIo } from '../io';
 import { CliError, issueIn } from '../issues';
 import { pluginsFor } from '../plugins';
+import { collect, parseIndex, parseNumber, pluginOption } from '../option-parsers';
 import type { NodeRole, RenderedPlot, Series } from '../plot';
 
 /*
@@ -567,22 +568,8 @@ export async function plotCircuitCommand(target: string, options: PlotCircuitOpt
 // ---------------------------------------------------------------------------------------------------------
 // Registration
 
-function parseNumber(value: string): number {
-  const x = Number(value);
-  if (value.trim() === '' || !Number.isFinite(x)) throw new InvalidArgumentError(`expected a number, got '${value}'`);
-  return x;
-}
-
-function parseIndex(value: string): number {
-  const x = parseNumber(value);
-  if (!Number.isInteger(x) || x < 0) throw new InvalidArgumentError(`expected a whole number ≥ 0, got '${value}'`);
-  return x;
-}
-
 const parseNodes = (value: string): number[] => value.split(',').map((part) => parseIndex(part.trim()));
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const outOption = (example: string) => new Option('--out <path>', `output path without extension: writes <path>.svg and <path>.png (default: ${example} in the working directory)`);
-const pluginOption = () => new Option('--plugin <path>', 'load branch types, families and function rules from an ES module (repeatable)').argParser(collect).default([]);
 
 /** Adds `kirchhoff plot …` to the program. */
 export function addPlotCommands(program: Command, io: CliIo): void {
