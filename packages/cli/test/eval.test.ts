@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,9 +65,13 @@ describe('kirchhoff eval', () => {
     expect(io.stderr()).toMatch(/^error: checkpoint\.json: not a complete checkpoint .*truncated \[invalid-checkpoint\]\n$/);
   });
 
-  it('needs a run dir', async () => {
-    const io = memoryIo(dir);
-    expect(await runCli(['eval', 'tiny.yaml'], io)).toBe(1);
-    expect(io.stderr()).toMatch(/\[missing-run-config\]/);
+  it('needs a run dir, or weights for a bare training config', async () => {
+    const config = memoryIo(dir);
+    expect(await runCli(['eval', 'tiny.yaml'], config)).toBe(1);
+    expect(config.stderr()).toMatch(/^error: tiny\.yaml: a training config holds no trained parameters: .*--weights .*\[no-parameters\]\n$/);
+    mkdirSync(join(dir, 'empty'), { recursive: true });
+    const notRun = memoryIo(dir);
+    expect(await runCli(['eval', 'empty'], notRun)).toBe(1);
+    expect(notRun.stderr()).toMatch(/\[missing-run-config\]/);
   });
 });
