@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> | void }>> = 
   stiff: () => import('./bench/stiff'),
   'mnist-eval': () => import('./bench/mnist-eval'),
   'mnist-step': () => import('./bench/mnist-step'),
+  'spice-mnist': () => import('./bench/spice-mnist'),
   'train-twomoon': () => import('./bench/train-twomoon'),
   'train-twomoon-cnf': () => import('./bench/train-twomoon-cnf'),
 };

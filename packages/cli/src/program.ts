@@ -9,6 +9,7 @@ import { opCommand } from './commands/op';
 import { addPlotCommands } from './commands/plot';
 import { simulateCommand } from './commands/simulate';
 import { solversCommand } from './commands/solvers';
+import { addSpiceCommands } from './spice/commands';
 import { trainCommand } from './commands/train';
 import { verifyCommand } from './commands/verify';
 import { circuitJsonSchema } from './config/schema';
@@ -152,6 +153,8 @@ export function createProgram(io: CliIo): Command {
     .action(async (file: string, options) => {
       await fitDeviceCommand(file, options, io);
     });
+
+  addSpiceCommands(program, io);
 
   addPlotCommands(program, io);
 

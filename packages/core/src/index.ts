@@ -45,3 +45,4 @@ export { LOSS, LR_SCHEDULE, OPTIMIZER } from './tokens';
 export * from './linalg/index';
 export * from './analysis/index';
 export * from './cnf/index';
+export * from './spice/index';

@@ -6,6 +6,10 @@ import { Rng } from '../src/random/rng';
 import { compileBranchType, type BranchType, type CompiledBranchType } from '../src/symbolic/branch-type';
 import { FunctionTable } from '../src/symbolic/function-table';
 import type { FunctionRule } from '../src/symbolic/functions';
+import { KirchhoffError } from '../src/errors';
+import { ngspiceAvailable } from '../src/spice/ngspice';
+import { probeLawInNgspice } from '../src/spice/probe';
+import { translateBranchType } from '../src/spice/translate';
 
 /** A point with a known current: `theta` in parameter order. */
 export interface ValidCase {
@@ -35,6 +39,35 @@ export interface BranchTesterOptions {
   readonly seed?: number;
   /** Relative tolerance of symbolic partials against central differences (default 1e-6). */
   readonly derivativeTolerance?: number;
+  /**
+   * The SPICE round trip (default on): ngspice evaluates the exported B-source at `points` random points
+   * and must give the law's current to `tolerance` (relative, default 1e-7, with an absolute floor of
+   * 1e-9 of the largest current seen: ngspice reads B-source number literals to 11 significant digits,
+   * and a law that cancels large terms, like a polynomial, magnifies that rounding). A law SPICE cannot express must be refused with a clear
+   * `spice-unsupported-function` error instead. Without ngspice the check fails under CI (`CI` set) and
+   * is skipped elsewhere. `false` turns it off.
+   */
+  readonly spice?: false | { readonly points?: number; readonly tolerance?: number };
+}
+
+let ngspiceChecked: boolean | undefined;
+/** Whether ngspice runs here, asked once per process. */
+export function haveNgspice(): boolean {
+  ngspiceChecked ??= ngspiceAvailable();
+  return ngspiceChecked;
+}
+
+/**
+ * `describe` for tests that run ngspice: skipped where ngspice is not installed, but failing under CI
+ * (`CI` set), where .ci/run installs it, so that a broken install cannot pass as skipped tests.
+ */
+export function describeWithNgspice(name: string, body: () => void): void {
+  if (haveNgspice()) describe(name, body);
+  else if (process.env.CI) {
+    describe(name, () => {
+      it('needs ngspice', () => expect.fail('ngspice is not on PATH; .ci/run installs it (apt-get install ngspice)'));
+    });
+  } else describe.skip(`${name} (ngspice is not installed: apt-get install ngspice)`, body);
 }
 
 /**
@@ -114,6 +147,8 @@ export const BranchTester = {
         });
       }
 
+      if (options.spice !== false) spiceRoundTrip(branch, compiled, functions, sample, seed + 5, options.spice ?? {});
+
       for (const c of options.valid ?? []) {
         it(`valid: I(vs=${c.vs}, vd=${c.vd}, θ=[${c.theta.join(', ')}]) = ${c.current}`, () => {
           const actual = get().law.evaluateAt([c.vs, c.vd], c.theta).currents[0];
@@ -130,6 +165,61 @@ export const BranchTester = {
     });
   },
 };
+
+/**
+ * The law through ngspice: the exported B-source at random points against the compiled kernels. Points
+ * where the law exceeds 1e80 (or is not finite) are left out: ngspice limits exp(x) to x ≤ 227.96
+ * (e^x ≤ 1e99) for convergence, where Kirchhoff's kernels compute the true value.
+ */
+function spiceRoundTrip(
+  branch: BranchType,
+  compiled: E.Either<Issue[], CompiledBranchType>,
+  functions: FunctionTable,
+  sample: Sampler,
+  seed: number,
+  settings: { readonly points?: number; readonly tolerance?: number },
+): void {
+  if (E.isLeft(compiled)) return;
+  let refusal: KirchhoffError | undefined;
+  try {
+    translateBranchType(compiled.right, functions);
+  } catch (err) {
+    if (!(err instanceof KirchhoffError)) throw err;
+    refusal = err;
+  }
+  if (refusal) {
+    const error = refusal;
+    it(`SPICE export: not expressible, refused with a clear error (${error.code})`, () => {
+      expect(error.code).toBe('spice-unsupported-function');
+      expect(error.message).toContain(`'${branch.name}'`);
+      expect(error.message).toContain(`'${String(error.details.function)}'`);
+    });
+    return;
+  }
+  const available = haveNgspice();
+  if (!available && !process.env.CI) {
+    it.skip('SPICE round trip (ngspice is not installed: apt-get install ngspice)', () => {});
+    return;
+  }
+  const tolerance = settings.tolerance ?? 1e-7;
+  it(`SPICE round trip: ngspice evaluates the exported B-source to the law's current (relative ${tolerance})`, async () => {
+    expect(available, 'ngspice is not on PATH; CI installs it in .ci/run (apt-get install ngspice)').toBe(true);
+    const type = compiled.right;
+    const rng = new Rng(seed);
+    const points = Array.from({ length: settings.points ?? 40 }, () => sample(rng)).filter((p) => {
+      const current = type.law.evaluateAt([p.vs, p.vd], p.theta).currents[0];
+      return Number.isFinite(current) && Math.abs(current) <= 1e80;
+    });
+    expect(points.length, 'points where the law is finite and below 1e80').toBeGreaterThanOrEqual((settings.points ?? 40) / 2);
+    const spice = await probeLawInNgspice(type, points, functions);
+    const expected = points.map((p) => type.law.evaluateAt([p.vs, p.vd], p.theta).currents[0]);
+    const floor = 1e-9 * Math.max(...expected.map(Math.abs));
+    points.forEach((p, k) => {
+      const error = Math.abs(spice[k] - expected[k]);
+      expect(error, `I(vs=${p.vs}, vd=${p.vd}, θ=[${p.theta.join(', ')}]): ngspice ${spice[k]}, Kirchhoff ${expected[k]}`).toBeLessThanOrEqual(tolerance * Math.abs(expected[k]) + floor);
+    });
+  });
+}
 
 /** Number of decimal digits `toBeCloseTo` should check for roughly 1e-12 relative agreement. */
 function relDigits(value: number): number {
