@@ -31,6 +31,7 @@ export { KclDynamics } from './dynamics/kcl-dynamics';
 export { kernelThreads, setKernelThreads, MIN_PARALLEL_WORK } from './parallel/kernel-pool';
 export { Rng, type RngState } from './random/rng';
 export { fillRow, initializeParams } from './random/init';
+export { drawNoise, NOISE_DISTRIBUTIONS, perturbMultiplicative, quantizeSymmetric, type NoiseDistribution } from './random/perturb';
 export { createModel, sliceBoundaries, type Model, type Slice } from './model/model';
 export { simulateModel, type SimulationRequest, type SimulationResult } from './model/simulate';
 export * from './ode/index';
