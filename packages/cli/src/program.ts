@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { KirchhoffError, setKernelThreads, ValidationError } from '@kirchhoff/core';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { addAnalyzeCommands } from './commands/analyze';
 import { branchesCommand } from './commands/branches';
 import { evalCommand } from './commands/eval';
 import { fitDeviceCommand } from './commands/fit-device';
@@ -157,6 +158,8 @@ export function createProgram(io: CliIo): Command {
   addSpiceCommands(program, io);
 
   addPlotCommands(program, io);
+
+  addAnalyzeCommands(program, io);
 
   program
     .command('schema')

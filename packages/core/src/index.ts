@@ -47,3 +47,4 @@ export * from './linalg/index';
 export * from './analysis/index';
 export * from './cnf/index';
 export * from './spice/index';
+export * from './robustness/index';

@@ -70,11 +70,19 @@ export interface BandSeries {
   readonly samples?: readonly Point[];
 }
 
+/** A horizontal line across the chart at `y`, such as a reference value. */
+export interface Reference {
+  readonly y: number;
+  readonly label?: string;
+}
+
 export interface BandChartOptions extends Frame {
   readonly x: AxisOptions;
   readonly y: AxisOptions;
   readonly series: readonly BandSeries[];
   readonly legend?: string;
+  /** Dashed horizontal lines, labelled at their right end. */
+  readonly references?: readonly Reference[];
 }
 
 /** Tableau 10, Vega's default: series keep their colour in every panel because the domain is given. */
@@ -173,14 +181,34 @@ export function lineChart(o: LineChartOptions): ChartSpec {
   };
 }
 
-/** Per series: a band from `low` to `high`, the line through `y`, and faint dots for individual samples. */
+/** Dashed horizontal lines at each reference, on the chart's own y scale (`scale`, so that the layers share one). */
+function referenceLayers(references: readonly Reference[] | undefined, scale: Readonly<Record<string, unknown>>): ChartSpec[] {
+  if (!references?.length) return [];
+  const values = references.filter((r) => finite(r.y) && (scale.type !== 'log' || r.y > 0)).map((r) => ({ y: r.y, label: r.label ?? '' }));
+  return [
+    {
+      data: { values },
+      mark: { type: 'rule', color: '#888', strokeDash: [4, 4] },
+      encoding: { y: { field: 'y', type: 'quantitative', scale } },
+    },
+    {
+      data: { values },
+      mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -3, dy: -3, color: '#666', fontSize: 10 },
+      encoding: { x: { value: 'width' }, y: { field: 'y', type: 'quantitative' }, text: { field: 'label' } },
+    },
+  ];
+}
+
+/** Per series: a band from `low` to `high`, the line through `y`, and faint dots for individual samples; optional reference lines. */
 export function bandChart(o: BandChartOptions): ChartSpec {
   const names = o.series.map((s) => s.name);
   const rows = o.series.flatMap((s) =>
     s.points.filter((p) => fits(o.x, p.x) && fits(o.y, p.y)).map((p) => ({ series: s.name, x: p.x, y: p.y, low: p.low, high: p.high })),
   );
   const samples = o.series.flatMap((s) => (s.samples ?? []).filter((p) => fits(o.x, p.x) && fits(o.y, p.y)).map((p) => ({ series: s.name, x: p.x, y: p.y })));
-  const x = axisEncoding('x', o.x);
+  const xEncoding = axisEncoding('x', o.x);
+  // Centred tick labels: flushed to the ends, the first (0) runs into the second when the range starts at 0.
+  const x = { ...xEncoding, axis: { ...xEncoding.axis, labelFlush: false } };
   const y = axisEncoding('y', o.y);
   const color = colorEncoding(names, o.legend);
   return {
@@ -192,9 +220,11 @@ export function bandChart(o: BandChartOptions): ChartSpec {
         encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, color },
       },
       ...(samples.length
-        ? [{ data: { values: samples }, mark: { type: 'point', filled: true, size: 22, opacity: 0.45, clip: true }, encoding: { x, y, color } }]
+        ? [{ data: { values: samples }, mark: { type: 'point', filled: true, size: 22, opacity: 0.45 }, encoding: { x, y, color } }]
         : []),
-      { data: { values: rows }, mark: { type: 'line', strokeWidth: 2, point: { filled: true, size: 40 }, clip: true }, encoding: { x, y, color } },
+      // Not clipped: the data span the range, and a dot at its edge (100 %, the last setting) then shows whole.
+      { data: { values: rows }, mark: { type: 'line', strokeWidth: 2, point: { filled: true, size: 40 } }, encoding: { x, y, color } },
+      ...referenceLayers(o.references, y.scale),
     ],
   };
 }
