@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { KirchhoffError, setKernelThreads, ValidationError } from '@kirchhoff/core';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { addAnalyzeCommands } from './commands/analyze';
+import { addKanCommands } from './commands/kan';
 import { branchesCommand } from './commands/branches';
 import { evalCommand } from './commands/eval';
 import { fitDeviceCommand } from './commands/fit-device';
@@ -78,7 +79,7 @@ export function createProgram(io: CliIo): Command {
 
   program
     .command('train')
-    .description('train a KirchhoffNet from a training config; checkpoints, metrics and a config copy go to the run dir')
+    .description('train a KirchhoffNet (or a KAN or MLP: model.kind) from a training config; checkpoints, metrics and a config copy go to the run dir')
     .argument('[config]', 'training config (.yaml, .yml or .json); see docs/training.md. Optional with --resume --run-dir')
     .option('--run-dir <dir>', "where checkpoints and metrics go (default: the config's runDir, else runs/<config name>)")
     .option('--resume', "continue the run in the run dir from its checkpoint, with the run dir's config copy")
@@ -160,6 +161,8 @@ export function createProgram(io: CliIo): Command {
   addPlotCommands(program, io);
 
   addAnalyzeCommands(program, io);
+
+  addKanCommands(program, io);
 
   program
     .command('schema')

@@ -48,3 +48,8 @@ export * from './analysis/index';
 export * from './cnf/index';
 export * from './spice/index';
 export * from './robustness/index';
+export { evaluateModel, trainModel, BEST_PARAMS, type ModelTrainerOptions, type TrainerSettings } from './train/trainer';
+export { networkModel, type NetworkSolving } from './train/network';
+export type { TrainableModel } from './train/trainable-model';
+export * from './kan/index';
+export { encodeParams } from './train/checkpoint';

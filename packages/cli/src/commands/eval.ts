@@ -1,9 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { evaluate, type Dataset } from '@kirchhoff/core';
+import { evaluate, evaluateModel, type Dataset } from '@kirchhoff/core';
 import * as E from 'fp-ts/Either';
 import { buildTraining, type TrainingPlan } from '../config/train-build';
-import { decodeTrainFile, trainingPlugins } from '../config/train-decode';
+import { decodeAnyTrainFile, trainingPlugins, type DecodedTrainConfig } from '../config/train-decode';
+import { buildFeedForwardTraining, type FeedForwardPlan } from '../config/train-kan';
+import { isFeedForwardConfig, type TrainConfig } from '../config/train-schema';
 import { loadCheckpointParams, orThrow, RUN_FILES, shownPath } from '../config/train-run-dir';
 import { createTrainingContainer } from '../engine';
 import type { CliIo } from '../io';
@@ -84,8 +86,15 @@ export async function evalCommand(target: string, options: EvalOptions, io: CliI
   const configPath = fromFiles ? target : join(runDir, RUN_FILES.config);
   if (fromFiles && !existsSync(resolve(io.cwd, configPath))) throw new CliError([issueIn(target, 'file-not-found', 'no such training config')]);
   if (!fromFiles && !existsSync(resolve(io.cwd, configPath))) throw new CliError([issueIn(runDir, 'missing-run-config', `no ${configPath}: not a run dir of kirchhoff train`)]);
-  const decoded = orThrow(await decodeTrainFile(configPath, io.cwd));
-  const plugins = await trainingPlugins(decoded, options.plugin ?? [], io.cwd);
+  const decodedAny = orThrow(await decodeAnyTrainFile(configPath, io.cwd));
+  const plugins = await trainingPlugins(decodedAny, options.plugin ?? [], io.cwd);
+  if (isFeedForwardConfig(decodedAny.config)) {
+    if (fromFiles) throw new CliError([issueIn(target, 'no-parameters', '--weights reads KirchhoffNet slice files; a KAN or MLP run is evaluated from its run dir or checkpoint')]);
+    const built = await buildFeedForwardTraining({ ...decodedAny, config: decodedAny.config }, createTrainingContainer(plugins), { cwd: io.cwd, runDir: resolve(io.cwd, runDir) });
+    if (E.isLeft(built)) throw new CliError(built.left);
+    return evalFeedForward(built.right, checkpoint, options, io);
+  }
+  const decoded = decodedAny as DecodedTrainConfig<TrainConfig>;
   const overrides = {
     cwd: io.cwd,
     runDir: resolve(io.cwd, runDir),
@@ -174,4 +183,35 @@ function checkTopologyFile(file: string, plan: TrainingPlan, cwd: string): void 
 function firstSamples(data: Dataset, n: number): Dataset {
   const width = data.targets.length / data.count;
   return { ...data, count: n, inputs: data.inputs.subarray(0, n * data.inputDim), targets: data.targets.subarray(0, n * width) };
+}
+
+/** `eval` of a KAN or MLP run: its checkpoint's parameters on a split, in evaluation mode (BatchNorm's running statistics). */
+export function evalFeedForward(plan: FeedForwardPlan, checkpoint: string, options: EvalOptions, io: CliIo): EvalReport {
+  const saved = loadCheckpointParams(resolve(io.cwd, checkpoint), plan.model, checkpoint);
+  const split = options.split ?? 'test';
+  const whole = split === 'train' ? plan.train : plan.test;
+  const data = options.limit !== undefined && options.limit < whole.count ? firstSamples(whole, options.limit) : whole;
+  const batchSize = options.batchSize ?? plan.evalBatchSize;
+  const started = performance.now();
+  const result = evaluateModel(plan.model, data, plan.loss, batchSize);
+  const report: EvalReport = {
+    checkpoint: shownPath(io.cwd, resolve(io.cwd, checkpoint)),
+    epoch: saved.epoch,
+    iteration: saved.iteration,
+    split,
+    samples: data.count,
+    loss: result.loss,
+    ...(plan.loss.meta.targets === 'class-index' && { accuracy: result.accuracy }),
+    solver: 'none',
+    nfePerBatch: 0,
+    batches: Math.ceil(data.count / batchSize),
+    seconds: (performance.now() - started) / 1000,
+  };
+  const text = [
+    `${report.checkpoint}: epoch ${report.epoch}, iteration ${report.iteration}${plan.decoded.config.description ? ` (${plan.decoded.config.description})` : ''}`,
+    `  ${split} split, ${report.samples} samples: loss ${report.loss.toFixed(6)} (${plan.loss.name})${report.accuracy !== undefined ? `, accuracy ${(100 * report.accuracy).toFixed(2)}%` : ''}`,
+    `  ${plan.kind} [${plan.model.spec.widths.join(', ')}], ${plan.model.parameterCount} parameters, ${report.seconds.toFixed(2)} s`,
+  ].join('\n');
+  io.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${text}\n`);
+  return report;
 }

@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { train, type ProgressEvent, type TrainingSummary } from '@kirchhoff/core';
+import { BEST_PARAMS, train, trainModel, type ModelTrainerOptions, type ProgressEvent, type TrainingSummary } from '@kirchhoff/core';
 import * as E from 'fp-ts/Either';
 import { buildTraining, type TrainingPlan } from '../config/train-build';
-import { decodeTrainFile, trainingPlugins, type DecodedTrainConfig } from '../config/train-decode';
+import { decodeAnyTrainFile, trainingPlugins, type DecodedTrainConfig } from '../config/train-decode';
+import { buildFeedForwardTraining, type FeedForwardPlan } from '../config/train-kan';
+import { isFeedForwardConfig, type AnyTrainConfig, type TrainConfig } from '../config/train-schema';
 import { checkpointExists, configCopyText, configDifferences, orThrow, readRunCheckpoint, runFile, shownPath } from '../config/train-run-dir';
 import { createTrainingContainer } from '../engine';
 import type { CliIo } from '../io';
@@ -27,7 +29,8 @@ export interface TrainOptions {
 }
 
 export interface TrainReport {
-  readonly plan: TrainingPlan;
+  /** A KirchhoffNet's plan, or a KAN's or MLP's (`kind`). */
+  readonly plan: TrainingPlan | FeedForwardPlan;
   readonly summary: TrainingSummary;
   /** Whether training continued from a checkpoint. */
   readonly resumed: boolean;
@@ -73,12 +76,28 @@ function progressReporter(mode: Exclude<ProgressMode, 'auto'>, io: CliIo, classi
   return { onProgress: mode === 'none' ? undefined : onProgress, clear };
 }
 
-async function decodeOrThrow(path: string, cwd: string): Promise<DecodedTrainConfig> {
-  return orThrow(await decodeTrainFile(path, cwd));
+type AnyDecoded = DecodedTrainConfig<AnyTrainConfig>;
+
+async function decodeOrThrow(path: string, cwd: string): Promise<AnyDecoded> {
+  return orThrow(await decodeAnyTrainFile(path, cwd));
 }
 
+/** A built run of either model family. */
+export async function buildAnyTraining(decoded: AnyDecoded, plugins: Parameters<typeof createTrainingContainer>[0], overrides: Parameters<typeof buildTraining>[2]): Promise<TrainingPlan | FeedForwardPlan> {
+  const container = createTrainingContainer(plugins);
+  const config = decoded.config;
+  const built = isFeedForwardConfig(config)
+    ? await buildFeedForwardTraining({ ...decoded, config }, container, overrides)
+    : await buildTraining(decoded as DecodedTrainConfig<TrainConfig>, container, overrides);
+  if (E.isLeft(built)) throw new CliError(built.left);
+  return built.right;
+}
+
+/** The parameter tensors a checkpoint of the plan holds. */
+const planParams = (plan: TrainingPlan | FeedForwardPlan) => ('network' in plan ? plan.network : plan.model);
+
 /** The config to train with: the one given, or on `--resume --run-dir` alone the run dir's copy. */
-async function configFor(config: string | undefined, options: TrainOptions, io: CliIo): Promise<{ decoded: DecodedTrainConfig; shown: string }> {
+async function configFor(config: string | undefined, options: TrainOptions, io: CliIo): Promise<{ decoded: AnyDecoded; shown: string }> {
   if (config !== undefined) return { decoded: await decodeOrThrow(config, io.cwd), shown: config };
   if (!options.resume || options.runDir === undefined) {
     throw new CliError([{ code: 'usage', message: 'give a config file, or --resume with --run-dir to continue a run from its own config copy', where: 'train' }], 2);
@@ -93,7 +112,7 @@ async function configFor(config: string | undefined, options: TrainOptions, io: 
  * unless forced; a resumed run must be the same run (the given config equal to the run dir's copy).
  * Returns whether there is a checkpoint to resume from.
  */
-async function prepareRunDir(plan: TrainingPlan, given: DecodedTrainConfig, options: TrainOptions, io: CliIo): Promise<boolean> {
+async function prepareRunDir(plan: TrainingPlan | FeedForwardPlan, given: AnyDecoded, options: TrainOptions, io: CliIo): Promise<boolean> {
   const { runDir } = plan;
   const shown = shownPath(io.cwd, runDir);
   const copyPath = runFile(runDir, 'config');
@@ -105,7 +124,7 @@ async function prepareRunDir(plan: TrainingPlan, given: DecodedTrainConfig, opti
       const message = `the config differs from the run's copy in ${differing.join(', ')}; resume with the same config (or only --resume --run-dir ${shown}), or start a new run`;
       throw new CliError([issueIn(given.src.path, 'config-mismatch', message)]);
     }
-    const checkpoint = checkpointExists(runDir) ? readRunCheckpoint(runFile(runDir, 'checkpoint'), plan.network, join(shown, 'checkpoint.json')) : undefined;
+    const checkpoint = checkpointExists(runDir) ? readRunCheckpoint(runFile(runDir, 'checkpoint'), planParams(plan), join(shown, 'checkpoint.json')) : undefined;
     if (checkpoint && checkpoint.epoch >= plan.epochs) {
       throw new CliError([issueIn(shown, 'run-complete', `the run already completed ${checkpoint.epoch} of ${plan.epochs} epochs; pass --epochs with a larger number to continue it`)]);
     }
@@ -118,14 +137,18 @@ async function prepareRunDir(plan: TrainingPlan, given: DecodedTrainConfig, opti
       throw new CliError([issueIn(shown, 'run-dir-exists', message)]);
     }
     for (const file of ['checkpoint', 'summary'] as const) rmSync(runFile(runDir, file), { force: true });
+    rmSync(join(runDir, BEST_PARAMS), { force: true });
   }
   mkdirSync(runDir, { recursive: true });
   await writeFileAtomic(copyPath, configCopyText(given, plan.epochs, resolve(io.cwd, given.src.path)));
   return false;
 }
 
-function finalLine(plan: TrainingPlan, summary: TrainingSummary): string {
+function finalLine(plan: TrainingPlan | FeedForwardPlan, summary: TrainingSummary): string {
   const tail = `${summary.epochs} epoch${summary.epochs === 1 ? '' : 's'}${summary.stoppedEarly ? ' (stopped early)' : ''}, ${summary.seconds.toFixed(1)} s`;
+  if (summary.restoredEpoch !== undefined && plan.loss.meta.targets === 'class-index') {
+    return `final test accuracy: ${percent(summary.finalTestAccuracy)} (the best validation epoch ${summary.restoredEpoch}, restored: validation ${percent(summary.bestTestScore)}), ${tail}`;
+  }
   if (plan.loss.meta.targets === 'class-index') {
     return `final test accuracy: ${percent(summary.finalTestAccuracy)} (best ${percent(summary.bestTestScore)} at epoch ${summary.bestEpoch}), ${tail}`;
   }
@@ -140,9 +163,7 @@ export async function trainCommand(config: string | undefined, options: TrainOpt
   const { decoded, shown } = await configFor(config, options, io);
   const plugins = await trainingPlugins(decoded, options.plugin ?? [], io.cwd);
   const overrides = { cwd: io.cwd, ...(options.epochs !== undefined && { epochs: options.epochs }), ...(options.runDir !== undefined && { runDir: resolve(io.cwd, options.runDir) }) };
-  const built = await buildTraining(decoded, createTrainingContainer(plugins), overrides);
-  if (E.isLeft(built)) throw new CliError(built.left);
-  const plan = built.right;
+  const plan = await buildAnyTraining(decoded, plugins, overrides);
   const resume = await prepareRunDir(plan, decoded, options, io);
 
   const classification = plan.loss.meta.targets === 'class-index';
@@ -152,6 +173,40 @@ export async function trainCommand(config: string | undefined, options: TrainOpt
     progress.clear();
     io.out(`${message}\n`);
   };
+  if (!options.quiet && !('network' in plan)) {
+    say(`${shown}${decoded.config.description ? ` (${decoded.config.description})` : ''}`);
+    say(`  ${describeFeedForward(plan)}`);
+    say(`  ${plan.dataset.name}: ${plan.train.count} train${plan.validation ? ` / ${plan.validation.count} validation` : ''} / ${plan.test.count} test samples; ${plan.optimizer.optimizer}, ${plan.loss.name}`);
+    say(`  run dir ${shownPath(io.cwd, plan.runDir)}${resume ? ' (resuming)' : ''}`);
+    if (options.resume && !resume) say('  no checkpoint yet: starting from the beginning');
+  }
+  const settings: Omit<ModelTrainerOptions, 'model'> = {
+    train: plan.train,
+    test: plan.test,
+    ...(plan.validation && { validation: plan.validation }),
+    loss: plan.loss,
+    optimizer: plan.optimizer,
+    lr: plan.lr,
+    ...(plan.clip && { clip: plan.clip }),
+    epochs: plan.epochs,
+    batchSize: plan.batchSize,
+    evalBatchSize: plan.evalBatchSize,
+    seed: plan.seed,
+    ...(plan.augment && { augment: plan.augment }),
+    runDir: plan.runDir,
+    ...(plan.checkpoint && { checkpoint: plan.checkpoint }),
+    ...(plan.evaluate && { evaluate: plan.evaluate }),
+    ...(plan.earlyStopping && { earlyStopping: plan.earlyStopping }),
+    resume,
+    ...(progress.onProgress && { onProgress: progress.onProgress }),
+    ...(!options.quiet && { log: say }),
+  };
+  if (!('network' in plan)) {
+    const summary = trainModel({ ...settings, model: plan.model });
+    progress.clear();
+    io.out(`${finalLine(plan, summary)}\n`);
+    return { plan, summary, resumed: resume };
+  }
   if (!options.quiet) {
     const edges = plan.network.model.slices.map((s) => s.circuit.groups.reduce((n, g) => n + g.size, 0));
     say(`${shown}${decoded.config.description ? ` (${decoded.config.description})` : ''}`);
@@ -164,6 +219,7 @@ export async function trainCommand(config: string | undefined, options: TrainOpt
     network: plan.network,
     train: plan.train,
     test: plan.test,
+    ...(plan.validation && { validation: plan.validation }),
     loss: plan.loss,
     optimizer: plan.optimizer,
     lr: plan.lr,
@@ -187,4 +243,13 @@ export async function trainCommand(config: string | undefined, options: TrainOpt
   progress.clear();
   io.out(`${finalLine(plan, summary)}\n`);
   return { plan, summary, resumed: resume };
+}
+
+/** `kan [196, 64, 10], bases tunnel-diode + schulman-rtd, pre clamp, batch norm: 26570 parameters, …` */
+export function describeFeedForward(plan: FeedForwardPlan): string {
+  const { model } = plan;
+  const m = plan.decoded.config.model;
+  const bases = model.spec.layers[model.spec.layers.length - 1].bases.map((b) => b.name).join(' + ');
+  const what = plan.kind === 'kan' ? `bases ${bases}, pre ${m.kind === 'kan' ? (m.pre ?? 'none') : 'none'}` : `activation ${bases}`;
+  return `${plan.kind} [${model.spec.widths.join(', ')}], ${what}, ${model.spec.norm} norm: ${model.parameterCount} parameters`;
 }

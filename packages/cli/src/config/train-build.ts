@@ -1,9 +1,11 @@
 import { basename, extname, resolve } from 'node:path';
 import {
   isReversible,
+  Rng,
   KirchhoffError,
   resolveOptions,
   type AdjointMethod,
+  type BranchCatalog,
   type Augmentation,
   type BatchTransform,
   type Dataset,
@@ -27,6 +29,9 @@ import { byPosition, issueIn, parsePath, uniqueIssues, type FieldPath, type File
 import { compileInlineTypes, registerInlineTypes } from './inline-types';
 import { issueAt, type SourceFile } from './source';
 import type { DecodedTrainConfig } from './train-decode';
+import type { AnyTrainConfig } from './train-schema';
+
+type AnyDecoded = DecodedTrainConfig<AnyTrainConfig>;
 import { buildTrainingNetwork } from './train-model';
 
 /** Command-line settings that take precedence over the config's. */
@@ -51,6 +56,8 @@ export interface TrainingPlan {
   readonly dataset: DatasetPlugin;
   readonly train: Dataset;
   readonly test: Dataset;
+  /** `data.validation`'s held-out share of the training samples (then no longer in `train`). */
+  readonly validation?: Dataset;
   /** The training mini-batches' augmentation, bound to the training set's sample shape. */
   readonly augment?: BatchTransform;
   readonly loss: Loss;
@@ -142,7 +149,7 @@ function resolveSolvers(decoded: DecodedTrainConfig, registries: TrainingRegistr
   return E.right({ solver, forward: forward.right, backward: backward.right, method: method.right });
 }
 
-async function loadData(decoded: DecodedTrainConfig, plugin: DatasetPlugin): Promise<E.Either<FileIssue[], { train: Dataset; test: Dataset }>> {
+async function loadData(decoded: AnyDecoded, plugin: DatasetPlugin): Promise<E.Either<FileIssue[], { train: Dataset; test: Dataset; validation?: Dataset }>> {
   const { src, config } = decoded;
   const { data } = config;
   const seed = data.seed ?? config.seed ?? 0;
@@ -153,11 +160,36 @@ async function loadData(decoded: DecodedTrainConfig, plugin: DatasetPlugin): Pro
   };
   const [train, test] = await Promise.all([split('train'), split('test')]);
   if (E.isLeft(train) || E.isLeft(test)) return E.left([...(E.isLeft(train) ? train.left : []), ...(E.isLeft(test) ? test.left : [])]);
-  return E.right({ train: train.right, test: test.right });
+  if (data.validation === undefined) return E.right({ train: train.right, test: test.right });
+  return E.right({ ...holdOut(train.right, data.validation, seed), test: test.right });
+}
+
+/**
+ * Splits off ⌈fraction·count⌉ training samples as a validation set, chosen by a permutation seeded with
+ * the data seed (as torch's random_split with a fixed generator, though not its stream); both parts keep
+ * the dataset's order.
+ */
+export function holdOut(data: Dataset, fraction: number, seed: number): { train: Dataset; validation: Dataset } {
+  const held = Math.min(data.count - 1, Math.max(1, Math.ceil(fraction * data.count)));
+  const order = new Rng(seed).shuffle(Int32Array.from({ length: data.count }, (_, i) => i));
+  const isHeld = new Uint8Array(data.count);
+  for (let k = 0; k < held; k++) isHeld[order[k]] = 1;
+  const width = data.targets.length / data.count;
+  const pick = (keep: 0 | 1): Dataset => {
+    const rows = Array.from({ length: data.count }, (_, i) => i).filter((i) => isHeld[i] === keep);
+    const inputs = new Float64Array(rows.length * data.inputDim);
+    const targets = new Float64Array(rows.length * width);
+    rows.forEach((r, k) => {
+      inputs.set(data.inputs.subarray(r * data.inputDim, (r + 1) * data.inputDim), k * data.inputDim);
+      targets.set(data.targets.subarray(r * width, (r + 1) * width), k * width);
+    });
+    return { ...data, count: rows.length, inputs, targets };
+  };
+  return { train: pick(0), validation: pick(1) };
 }
 
 /** `data.augment` resolved by name and bound to the training samples; option problems at `data.augment.options.<key>`. */
-function resolveAugmentation(decoded: DecodedTrainConfig, registries: TrainingRegistries, train: Dataset | undefined): E.Either<FileIssue[], BatchTransform | undefined> {
+function resolveAugmentation(decoded: AnyDecoded, registries: TrainingRegistries, train: Dataset | undefined): E.Either<FileIssue[], BatchTransform | undefined> {
   const { src, config } = decoded;
   const spec = config.data.augment;
   if (!spec) return E.right(undefined);
@@ -168,7 +200,7 @@ function resolveAugmentation(decoded: DecodedTrainConfig, registries: TrainingRe
   })(lookup(src, registries.augmentations, spec.name, ['data', 'augment', 'name']));
 }
 
-function resolveLoss(decoded: DecodedTrainConfig, registries: TrainingRegistries, dataset: DatasetPlugin | undefined): E.Either<FileIssue[], Loss | undefined> {
+function resolveLoss(decoded: AnyDecoded, registries: TrainingRegistries, dataset: DatasetPlugin | undefined): E.Either<FileIssue[], Loss | undefined> {
   const { src, config } = decoded;
   if (config.loss !== undefined) return lookup(src, registries.losses, config.loss, ['loss']);
   if (!dataset) return E.right(undefined);
@@ -181,7 +213,7 @@ function resolveLoss(decoded: DecodedTrainConfig, registries: TrainingRegistries
 }
 
 /** Options checked against the optimizer's `meta.options` now; the instance needs the network's sizes. */
-function optimizerFactory(decoded: DecodedTrainConfig, registries: TrainingRegistries) {
+function optimizerFactory(decoded: AnyDecoded, registries: TrainingRegistries) {
   const { src, config } = decoded;
   const { name, ...options } = config.optimizer;
   return E.chain((optimizer: Optimizer) => {
@@ -195,7 +227,7 @@ function optimizerFactory(decoded: DecodedTrainConfig, registries: TrainingRegis
   })(lookup(src, registries.optimizers, name, ['optimizer', 'name']));
 }
 
-function schedule(decoded: DecodedTrainConfig, registries: TrainingRegistries, baseLr: number | undefined): E.Either<FileIssue[], LrFunction> {
+function schedule(decoded: AnyDecoded, registries: TrainingRegistries, baseLr: number | undefined): E.Either<FileIssue[], LrFunction> {
   const { src, config } = decoded;
   const { name, ...options } = config.schedule ?? { name: 'constant' };
   return E.chain((plugin: LrSchedule) => {
@@ -205,18 +237,29 @@ function schedule(decoded: DecodedTrainConfig, registries: TrainingRegistries, b
   })(lookup(src, registries.schedules, name, ['schedule', 'name']));
 }
 
-function runDirOf(decoded: DecodedTrainConfig, o: TrainOverrides): string {
+function runDirOf(decoded: AnyDecoded, o: TrainOverrides): string {
   if (o.runDir !== undefined) return o.runDir;
   if (decoded.config.runDir !== undefined) return resolve(decoded.baseDir, decoded.config.runDir);
   return resolve(o.cwd, 'runs', basename(decoded.src.path, extname(decoded.src.path)));
 }
 
-/**
- * Stage two: every name resolved through the registries (datasets, branch types, topologies, the
- * loss, optimizer, schedule, solvers and adjoint method), the dataset loaded and the network built;
- * every problem is located in the file (or at the option that replaced a field) and all come back together.
- */
-export async function buildTraining(decoded: DecodedTrainConfig, container: DependencyContainer, o: TrainOverrides): Promise<E.Either<FileIssue[], TrainingPlan>> {
+/** What every model kind shares: the dataset, loss, optimizer factory, schedule and the training settings. */
+export interface SharedTraining {
+  readonly registries: TrainingRegistries;
+  readonly catalog: BranchCatalog;
+  /** Inline types that failed (their uses stay silent). */
+  readonly failedTypes: ReadonlySet<string>;
+  readonly dataset?: DatasetPlugin;
+  readonly data?: { readonly train: Dataset; readonly test: Dataset; readonly validation?: Dataset };
+  readonly augment?: BatchTransform;
+  readonly loss?: Loss;
+  readonly optimizer?: { readonly create: (sizes: readonly number[]) => E.Either<FileIssue[], OptimizerInstance> };
+  readonly lr?: LrFunction;
+  /** Every problem found so far. */
+  readonly issues: FileIssue[];
+}
+
+export async function buildShared(decoded: AnyDecoded, container: DependencyContainer): Promise<E.Either<FileIssue[], SharedTraining>> {
   const { src, config } = decoded;
   const inline = registerInlineTypes(src, config.branchTypes ?? [], container);
   const catalog = branchCatalog(container);
@@ -228,29 +271,70 @@ export async function buildTraining(decoded: DecodedTrainConfig, container: Depe
   const compiled = compileInlineTypes(src, config.branchTypes ?? [], catalog.right, inline.failed);
   const issues: FileIssue[] = [...inline.issues, ...compiled.issues];
   const collect = <T>(result: E.Either<FileIssue[], T>): T | undefined => (E.isLeft(result) ? void issues.push(...result.left) : result.right);
-
   const dataset = collect(lookup(src, registries.right.datasets, config.data.dataset, ['data', 'dataset']));
   const data = dataset && collect(await loadData(decoded, dataset));
   const augment = collect(resolveAugmentation(decoded, registries.right, data?.train));
   const loss = collect(resolveLoss(decoded, registries.right, dataset));
+  const factory = collect(optimizerFactory(decoded, registries.right));
+  const lr = collect(schedule(decoded, registries.right, factory?.baseLr));
+  return E.right({
+    registries: registries.right,
+    catalog: catalog.right,
+    failedTypes: new Set([...inline.failed, ...compiled.failed]),
+    ...(dataset && { dataset }),
+    ...(data && { data }),
+    ...(augment && { augment }),
+    ...(loss && { loss }),
+    ...(factory && { optimizer: factory }),
+    ...(lr && { lr }),
+    issues,
+  });
+}
+
+/** The training settings of the config, with the command line's overrides. */
+export function trainingSettings(decoded: AnyDecoded, o: TrainOverrides) {
+  const { config } = decoded;
+  const { training } = config;
+  return {
+    ...(config.clip && { clip: config.clip }),
+    epochs: o.epochs ?? training.epochs,
+    batchSize: training.batchSize,
+    evalBatchSize: training.evalBatchSize ?? DEFAULT_EVAL_BATCH_SIZE,
+    seed: training.seed ?? config.seed ?? 0,
+    ...(training.checkpoint && { checkpoint: training.checkpoint }),
+    ...(training.evaluate && { evaluate: training.evaluate }),
+    ...(training.earlyStopping && { earlyStopping: training.earlyStopping }),
+    runDir: runDirOf(decoded, o),
+  };
+}
+
+/**
+ * Stage two: every name resolved through the registries (datasets, branch types, topologies, the
+ * loss, optimizer, schedule, solvers and adjoint method), the dataset loaded and the network built;
+ * every problem is located in the file (or at the option that replaced a field) and all come back together.
+ */
+export async function buildTraining(decoded: DecodedTrainConfig, container: DependencyContainer, o: TrainOverrides): Promise<E.Either<FileIssue[], TrainingPlan>> {
+  const { src, config } = decoded;
+  const shared = await buildShared(decoded, container);
+  if (E.isLeft(shared)) return shared;
+  const { registries, catalog, dataset, data, augment, loss, lr } = shared.right;
+  const issues = [...shared.right.issues];
+  const collect = <T>(result: E.Either<FileIssue[], T>): T | undefined => (E.isLeft(result) ? void issues.push(...result.left) : result.right);
   const network = collect(
     buildTrainingNetwork({
       src,
       config,
-      catalog: catalog.right,
-      topologies: registries.right.topologies,
-      failedTypes: new Set([...inline.failed, ...compiled.failed]),
+      catalog,
+      topologies: registries.topologies,
+      failedTypes: shared.right.failedTypes,
       // Options such as an image `size` change the width from the meta's; the loaded data has the real one.
       ...(dataset && { dataset: data ? { ...dataset.meta, inputDim: data.train.inputDim } : dataset.meta }),
       ...(loss && { loss }),
     }),
   );
-  const factory = collect(optimizerFactory(decoded, registries.right));
-  const lr = collect(schedule(decoded, registries.right, factory?.baseLr));
-  const optimizer = factory && network && collect(factory.create(network.params.map((p) => p.length)));
-  const solvers = collect(resolveSolvers(decoded, registries.right, o));
+  const optimizer = shared.right.optimizer && network && collect(shared.right.optimizer.create(network.params.map((p) => p.length)));
+  const solvers = collect(resolveSolvers(decoded, registries, o));
   if (issues.length || !dataset || !data || !loss || !network || !optimizer || !lr || !solvers) return E.left(byPosition(uniqueIssues(issues)));
-  const { training } = config;
   return E.right({
     decoded,
     network,
@@ -261,14 +345,6 @@ export async function buildTraining(decoded: DecodedTrainConfig, container: Depe
     optimizer,
     lr,
     ...solvers,
-    ...(config.clip && { clip: config.clip }),
-    epochs: o.epochs ?? training.epochs,
-    batchSize: training.batchSize,
-    evalBatchSize: training.evalBatchSize ?? DEFAULT_EVAL_BATCH_SIZE,
-    seed: training.seed ?? config.seed ?? 0,
-    ...(training.checkpoint && { checkpoint: training.checkpoint }),
-    ...(training.evaluate && { evaluate: training.evaluate }),
-    ...(training.earlyStopping && { earlyStopping: training.earlyStopping }),
-    runDir: runDirOf(decoded, o),
+    ...trainingSettings(decoded, o),
   });
 }

@@ -4,6 +4,9 @@ import { KirchhoffError, readCheckpoint, restoreParams, type Issue, type Network
 import * as E from 'fp-ts/Either';
 import { CliError, formatPath, issueIn, type FieldPath } from '../issues';
 import type { DecodedTrainConfig } from './train-decode';
+import type { AnyTrainConfig } from './train-schema';
+
+type AnyDecoded = DecodedTrainConfig<AnyTrainConfig>;
 
 /** The files of a run dir; the last three are written by core's trainer. */
 export const RUN_FILES = { config: 'config.yaml', checkpoint: 'checkpoint.json', metrics: 'metrics.jsonl', summary: 'summary.json' } as const;
@@ -21,7 +24,7 @@ export const runFile = (runDir: string, file: keyof typeof RUN_FILES): string =>
  * it is read back from another folder: plugin paths made absolute and `runDir` dropped (the folder it
  * sits in is the run dir). `epochs` records a `--epochs` override, so that the copy describes the run.
  */
-export function configCopyText(decoded: DecodedTrainConfig, epochs: number, source: string): string {
+export function configCopyText(decoded: AnyDecoded, epochs: number, source: string): string {
   const doc = decoded.src.doc.clone();
   (decoded.config.plugins ?? []).forEach((path, k) => doc.setIn(['plugins', k], resolve(decoded.baseDir, path)));
   doc.deleteIn(['runDir']);
@@ -32,7 +35,7 @@ export function configCopyText(decoded: DecodedTrainConfig, epochs: number, sour
 }
 
 /** The config's meaning, independent of where the file sits and where its run dir is. */
-function normalized(decoded: DecodedTrainConfig, ignoreEpochs: boolean): unknown {
+function normalized(decoded: AnyDecoded, ignoreEpochs: boolean): unknown {
   const { runDir: _runDir, $schema: _schema, ...rest } = decoded.config;
   const value = JSON.parse(JSON.stringify(rest)) as Record<string, unknown> & { training: Record<string, unknown> };
   if (rest.plugins) value.plugins = rest.plugins.map((path) => resolve(decoded.baseDir, path));
@@ -48,7 +51,7 @@ function differences(a: unknown, b: unknown, path: FieldPath, out: string[]): vo
 }
 
 /** Fields in which two configs differ, ignoring location-only settings (and `training.epochs` when overridden). */
-export function configDifferences(given: DecodedTrainConfig, copy: DecodedTrainConfig, ignoreEpochs: boolean): string[] {
+export function configDifferences(given: AnyDecoded, copy: AnyDecoded, ignoreEpochs: boolean): string[] {
   const out: string[] = [];
   differences(normalized(given, ignoreEpochs), normalized(copy, ignoreEpochs), [], out);
   return out;
@@ -58,7 +61,7 @@ export function configDifferences(given: DecodedTrainConfig, copy: DecodedTrainC
  * Core's checkpoint reader, its expected failures (missing, truncated, wrong shape) turned into a
  * CliError located at `shown`, the path as the user would write it.
  */
-export function readRunCheckpoint(path: string, network: Network, shown = path): TrainingCheckpoint {
+export function readRunCheckpoint(path: string, network: Pick<Network, 'params'>, shown = path): TrainingCheckpoint {
   try {
     return readCheckpoint(path, network.params.map((p) => p.length));
   } catch (err) {
@@ -69,7 +72,7 @@ export function readRunCheckpoint(path: string, network: Network, shown = path):
 }
 
 /** Loads a checkpoint's parameters into the network. */
-export function loadCheckpointParams(path: string, network: Network, shown = path): TrainingCheckpoint {
+export function loadCheckpointParams(path: string, network: Pick<Network, 'params'>, shown = path): TrainingCheckpoint {
   const checkpoint = readRunCheckpoint(path, network, shown);
   restoreParams(checkpoint, network.params);
   return checkpoint;

@@ -33,7 +33,7 @@ const sliceSpec = z.strictObject({
   topology: topologySpec.optional().describe('default: model.topology'),
 });
 
-const model = z
+const kirchhoffNetModel = z
   .strictObject({
     nodes: count.describe('number of non-ground nodes N; nodes are 1..N, 0 is ground'),
     capacitance: z.union([z.number(), z.array(z.number())]).optional().describe('farads: one value, or a list of N; default 1'),
@@ -62,12 +62,64 @@ const model = z
     { when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value) },
   );
 
+const range = z.tuple([z.number(), z.number()]);
+
+/** A fixed basis (KAN) or activation (MLP): a device branch type, scaled KANalogue's way (docs/kanalogue.md). */
+const basisSpec = z.union([
+  branchRef,
+  z
+    .strictObject({
+      branch: branchRef,
+      voltage: range.optional().describe('device voltages [V_low, V_high] the input range maps onto; default: the input range'),
+      input: range.optional().describe('input range [low, high], clamped outside (flat extrapolation); default [0, 1.2]'),
+      currentScale: z.number().positive().optional().describe('I is divided by this; default max |I| over the voltage range'),
+      theta: z.array(z.number()).optional().describe("the device's parameters in its order; default: its defaults"),
+    })
+    .meta({ id: 'BasisSpec', description: 'a device branch type as a fixed basis: φ(x) = I(V(clamp(x)))/currentScale' }),
+]);
+export type BasisSpec = z.infer<typeof basisSpec>;
+
+const widths = z.array(count).min(2).describe('feature counts, input first, e.g. [196, 64, 10]');
+const norm = z.enum(['none', 'layer', 'batch']).optional().describe('LayerNorm or BatchNorm between layers (never after the last); default layer (kan), none (mlp)');
+const init = z
+  .union([z.enum(['kan', 'torch-linear']), z.strictObject({ std: z.number().positive() })])
+  .optional()
+  .describe('kan: c ~ N(0, (1/(n_in·D))²), bias 0 (default for kan); torch-linear: U(±1/√fan_in) (default for mlp); {std}: N(0, std²)');
+
+const kanModel = z
+  .strictObject({
+    kind: z.literal('kan'),
+    widths,
+    bases: z.array(basisSpec).min(1).describe('the D fixed bases φ_d every edge mixes'),
+    pre: z.enum(['none', 'clamp', 'hardtanh', 'sigmoid', 'tanh']).optional().describe('input pre-function of every layer; clamp = [0, 1.4]; default none'),
+    norm,
+    init,
+  })
+  .meta({ id: 'KanModel', description: 'a Kolmogorov–Arnold network over device bases (KANalogue)' });
+
+const mlpModel = z
+  .strictObject({
+    kind: z.literal('mlp'),
+    widths,
+    activation: z.union([z.literal('relu'), basisSpec]).optional().describe('relu (default) or a device basis'),
+    norm,
+    init,
+  })
+  .meta({ id: 'MlpModel', description: 'a multilayer perceptron baseline' });
+
+
 const data = z.strictObject({
   dataset: z.string().describe('dataset id, e.g. two-moons'),
   train: count.optional().describe('training samples; default: the dataset’s own size'),
   test: count.optional().describe('test samples; default: the dataset’s own size'),
   seed: z.int().min(0).max(0xffffffff).optional().describe('seed of the synthetic data; default: the top-level seed'),
   options: z.record(z.string(), z.unknown()).optional().describe('dataset-specific options (noise, size, …)'),
+  validation: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .optional()
+    .describe('fraction of the training samples held out (seeded by data.seed); early stopping and the restored best state then follow validation accuracy'),
   augment: z
     .strictObject({
       name: z.string().describe('augmentation id, e.g. random-affine'),
@@ -111,7 +163,7 @@ export const trainConfigSchema = z
     seed: z.int().min(0).max(0xffffffff).optional().describe('seed of the parameter initialisation (and default of the other seeds); default 0'),
     branchTypes: circuitShape.branchTypes,
     plugins: circuitShape.plugins,
-    model,
+    model: kirchhoffNetModel,
     data,
     loss: z.string().optional().describe('loss id; default: cross-entropy for classification, mse for regression'),
     optimizer: namedWithOptions('optimizer').describe('{name, …options}, e.g. {name: adamw, lr: 0.02, weightDecay: 0.01}'),
@@ -132,7 +184,21 @@ export const trainConfigSchema = z
   })
   .describe('A Kirchhoff training run: a KirchhoffNet, a dataset and how to train it');
 
+/**
+ * Any training config: the KirchhoffNet's, or a feed-forward model (`model.kind: kan | mlp`). Commands
+ * that work on KirchhoffNets only (simulate, verify, export, plot) decode with `trainConfigSchema`.
+ */
+export const anyTrainConfigSchema = trainConfigSchema
+  .extend({ model: z.union([kirchhoffNetModel, kanModel, mlpModel]) })
+  .describe('A Kirchhoff training run: a KirchhoffNet (or a KAN or MLP baseline: model.kind), a dataset and how to train it');
+export type AnyTrainConfig = z.infer<typeof anyTrainConfigSchema>;
+export type FeedForwardConfig = AnyTrainConfig & { readonly model: KanModelConfig | MlpModelConfig };
+
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
+export type KirchhoffNetModelConfig = z.infer<typeof kirchhoffNetModel>;
+export type KanModelConfig = z.infer<typeof kanModel>;
+export type MlpModelConfig = z.infer<typeof mlpModel>;
+export const isFeedForwardConfig = (c: AnyTrainConfig): c is FeedForwardConfig => 'kind' in c.model;
 export type TopologySpec = z.infer<typeof topologySpec>;
 export type BranchRef = z.infer<typeof branchRef>;
 

@@ -77,3 +77,18 @@ export function readCheckpoint(path: string, paramSizes: readonly number[]): Tra
 export function restoreParams(checkpoint: TrainingCheckpoint, params: readonly Float64Array[]): void {
   checkpoint.params.forEach((encoded, i) => decodeInto(encoded, params[i]));
 }
+
+/** The best epoch's parameters alone (`best-params.json`), written atomically like a checkpoint. */
+export function writeParamsAtomically(path: string, params: readonly Float64Array[]): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  writeFileSync(temporary, JSON.stringify({ format: 'kirchhoff-params', version: 1, params: encodeParams(params) }));
+  renameSync(temporary, path);
+}
+
+export function readParamsInto(path: string, params: readonly Float64Array[]): void {
+  const saved = JSON.parse(readFileSync(path, 'utf8')) as { params: EncodedFloat64Array[] };
+  if (!Array.isArray(saved.params) || saved.params.length !== params.length) {
+    throw new KirchhoffError('invalid-checkpoint', `${path}: expected ${params.length} parameter tensors`);
+  }
+  saved.params.forEach((encoded, i) => decodeInto(encoded, params[i]));
+}

@@ -5,6 +5,12 @@ import { createModel, type Model } from '../model/model';
 import { initializeParams } from '../random/init';
 import type { Rng } from '../random/rng';
 import type { CompiledBranchType } from '../symbolic/branch-type';
+import type { AdjointMethod } from '../adjoint/adjoint-method';
+import { modelGradient } from '../adjoint/model-gradient';
+import { KirchhoffError } from '../errors';
+import { simulateModel } from '../model/simulate';
+import type { SolverSetup } from '../ode/config';
+import type { TrainableModel } from './trainable-model';
 
 /** One slice of a network: a branch type over a topology, run for `duration`. */
 export interface NetworkSliceSpec {
@@ -94,4 +100,60 @@ export function scatterOutputGradient(network: Network, gradOutputs: Float64Arra
   gradState.fill(0);
   const nodes = network.spec.readoutNodes;
   for (let b = 0; b < batch; b++) for (let k = 0; k < nodes.length; k++) gradState[(nodes[k] - 1) * batch + b] += gradOutputs[b * nodes.length + k];
+}
+
+/** The solver settings a KirchhoffNet is trained and evaluated with. */
+export interface NetworkSolving {
+  readonly forward: SolverSetup;
+  readonly backward: SolverSetup;
+  readonly method: AdjointMethod;
+}
+
+/**
+ * A KirchhoffNet as a TrainableModel: inputs become initial voltages, the readout nodes' final voltages
+ * the outputs, gradients come from the adjoint (`modelGradient`). Evaluation needs only `forward`.
+ */
+export function networkModel(network: Network, solving: NetworkSolving | Pick<NetworkSolving, 'forward'>): TrainableModel {
+  const K = network.spec.readoutNodes.length;
+  return {
+    params: network.params,
+    masks: network.masks,
+    outputWidth: K,
+    predict(features, inputDim, rows, outputs) {
+      const B = rows.length;
+      const input = new Float64Array(network.model.numNodes * B);
+      encodeInputs(network, features, inputDim, rows, input);
+      const simulation = simulateModel({ model: network.model, input, batch: B, setup: solving.forward });
+      readOutputs(network, simulation.final, B, outputs);
+      return { nfe: simulation.perSlice.reduce((sum, s) => sum + s.nfe, 0) };
+    },
+    gradient(features, inputDim, rows, lossAt, grads) {
+      if (!('method' in solving)) throw new KirchhoffError('missing-adjoint', 'this KirchhoffNet was set up for evaluation only: no adjoint method');
+      const B = rows.length;
+      const input = new Float64Array(network.model.numNodes * B);
+      encodeInputs(network, features, inputDim, rows, input);
+      const outputs = new Float64Array(B * K);
+      const gradOutputs = new Float64Array(B * K);
+      const result = modelGradient({
+        model: network.model,
+        input,
+        batch: B,
+        method: solving.method,
+        forward: solving.forward,
+        backward: solving.backward,
+        loss: (yT, gradState) => {
+          readOutputs(network, yT, B, outputs);
+          const value = lossAt(outputs, gradOutputs);
+          scatterOutputGradient(network, gradOutputs, B, gradState);
+          return value;
+        },
+      });
+      result.paramGradients.flat().forEach((g, i) => grads[i].set(g));
+      return {
+        loss: result.loss,
+        nfeForward: result.forwardStats.reduce((s, x) => s + x.nfe, 0),
+        nfeBackward: result.backwardStats.reduce((s, x) => s + x.nfe, 0),
+      };
+    },
+  };
 }

@@ -1,32 +1,47 @@
-import { appendFileSync, existsSync, mkdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BatchTransform, Dataset } from '../dataset';
 import { KirchhoffError } from '../errors';
 import type { AdjointMethod } from '../adjoint/adjoint-method';
-import { modelGradient } from '../adjoint/model-gradient';
-import { simulateModel } from '../model/simulate';
 import type { SolverSetup } from '../ode/config';
 import { Rng } from '../random/rng';
-import { readCheckpoint, restoreParams, writeCheckpointAtomically, encodeParams, type RunningTotals, type TrainingCheckpoint } from './checkpoint';
+import { readCheckpoint, readParamsInto, restoreParams, writeCheckpointAtomically, writeParamsAtomically, encodeParams, type RunningTotals, type TrainingCheckpoint } from './checkpoint';
 import { clipGradNorm, clipGradValue } from './clip';
 import { accuracy } from './losses/accuracy';
 import type { Loss } from './losses/loss';
 import type { OptimizerInstance } from './optimizers/optimizer';
 import type { LrFunction } from './schedules/schedule';
-import { encodeInputs, readOutputs, scatterOutputGradient, type Network } from './network';
+import { evaluateModel, gatherTargets } from './evaluate';
+import { networkModel, type Network } from './network';
+import type { TrainableModel } from './trainable-model';
 
-export interface TrainerOptions {
+/** A KirchhoffNet with its solvers and adjoint. */
+export interface TrainerOptions extends TrainerSettings {
   readonly network: Network;
+  readonly forward: SolverSetup;
+  readonly backward: SolverSetup;
+  readonly method: AdjointMethod;
+}
+
+/** Any other TrainableModel (a KAN, an MLP). */
+export interface ModelTrainerOptions extends TrainerSettings {
+  readonly model: TrainableModel;
+}
+
+export interface TrainerSettings {
   readonly train: Dataset;
   readonly test: Dataset;
+  /**
+   * Held-out training samples. When given, early stopping and the best epoch follow validation accuracy
+   * (−loss for regression) instead of test accuracy, each epoch's metrics gain `validationLoss` and
+   * `validationAccuracy`, and the best epoch's parameters are restored at the end (KANalogue's protocol).
+   */
+  readonly validation?: Dataset;
   readonly loss: Loss;
   readonly optimizer: OptimizerInstance;
   readonly lr: LrFunction;
   readonly clip?: { readonly maxNorm?: number; readonly value?: number };
-  readonly forward: SolverSetup;
-  readonly backward: SolverSetup;
-  readonly method: AdjointMethod;
   readonly epochs: number;
   readonly batchSize: number;
   readonly evalBatchSize?: number;
@@ -77,6 +92,9 @@ export interface EpochMetrics {
   readonly nfeBackward: number;
   readonly rollbacks: number;
   readonly seconds: number;
+  /** Only with a validation set. */
+  readonly validationLoss?: number;
+  readonly validationAccuracy?: number;
 }
 
 /** A mid-epoch test evaluation (`TrainerOptions.evaluate`). */
@@ -103,10 +121,15 @@ export interface TrainingSummary {
   readonly seconds: number;
   readonly stoppedEarly: boolean;
   readonly interrupted: boolean;
+  /** With a validation set: the epoch whose parameters were restored (final test figures are theirs). */
+  readonly restoredEpoch?: number;
 }
 
 const CHECKPOINT = 'checkpoint.json';
 const METRICS = 'metrics.jsonl';
+/** The best epoch's parameters, kept while training with a validation set. */
+export const BEST_PARAMS = 'best-params.json';
+
 
 /**
  * Mini-batch training through the adjoint. Everything random comes from one seeded PRNG whose state is
@@ -115,7 +138,12 @@ const METRICS = 'metrics.jsonl';
  * (the parameters and optimizer keep their last good state) and is logged as a rollback.
  */
 export function train(options: TrainerOptions): TrainingSummary {
-  const { network, train: data, loss, optimizer, runDir } = options;
+  return trainModel({ ...options, model: networkModel(options.network, options) });
+}
+
+/** `train` for any TrainableModel: the same loop, checkpoints and metrics. */
+export function trainModel(options: ModelTrainerOptions): TrainingSummary {
+  const { train: data, loss, optimizer, runDir, model } = options;
   mkdirSync(runDir, { recursive: true });
   const metricsPath = join(runDir, METRICS);
   const checkpointPath = join(runDir, CHECKPOINT);
@@ -133,8 +161,8 @@ export function train(options: TrainerOptions): TrainingSummary {
   const classifying = loss.meta.targets === 'class-index';
   let elapsedBefore = 0;
   if (options.resume) {
-    const saved = readCheckpoint(checkpointPath, network.params.map((p) => p.length));
-    restoreParams(saved, network.params);
+    const saved = readCheckpoint(checkpointPath, model.params.map((p) => p.length));
+    restoreParams(saved, model.params);
     optimizer.load(saved.optimizer);
     rng = Rng.fromState(saved.rng);
     ({ epoch, batchIndex, iteration } = saved);
@@ -147,6 +175,7 @@ export function train(options: TrainerOptions): TrainingSummary {
     log(`resumed from ${checkpointPath}: epoch ${epoch + 1}, batch ${batchIndex + 1}/${batches}, iteration ${iteration}`);
   } else {
     writeFileSync(metricsPath, '');
+    rmSync(join(runDir, BEST_PARAMS), { force: true });
   }
 
   const elapsed = () => elapsedBefore + (performance.now() - started) / 1000;
@@ -161,7 +190,7 @@ export function train(options: TrainerOptions): TrainingSummary {
       iteration,
       permutation: permutation && Array.from(permutation),
       rng: rng.state(),
-      params: encodeParams(network.params),
+      params: encodeParams(model.params),
       optimizer: optimizer.state(),
       running: { ...running },
       metricsBytes: existsSync(metricsPath) ? statSync(metricsPath).size : 0,
@@ -185,7 +214,7 @@ export function train(options: TrainerOptions): TrainingSummary {
   };
   const evaluateMidEpoch = () => {
     const start = performance.now();
-    const test = evaluate(network, options.test, loss, options.forward, options.evalBatchSize ?? 256);
+    const test = evaluateModel(model, options.test, loss, options.evalBatchSize ?? 256);
     lastEvaluationAt = performance.now();
     const record: EvaluationMetrics = {
       type: 'eval',
@@ -204,7 +233,10 @@ export function train(options: TrainerOptions): TrainingSummary {
     );
   };
 
-  const grads = network.params.map((p) => new Float64Array(p.length));
+  const grads = model.params.map((p) => new Float64Array(p.length));
+  const bestPath = join(runDir, BEST_PARAMS);
+  const validating = options.validation !== undefined;
+  let restoredEpoch: number | undefined;
   const augmenting = options.augment && augmentationBuffers(options.augment, data.inputDim, options.batchSize);
   let ranHere = 0;
   let stoppedEarly = false;
@@ -218,7 +250,7 @@ export function train(options: TrainerOptions): TrainingSummary {
         return summary(true);
       }
       const rows = permutation.subarray(batchIndex * options.batchSize, Math.min(data.count, (batchIndex + 1) * options.batchSize));
-      const step = trainStep(options, rows, grads, lr, augmenting?.prepare(data, rows, rng));
+      const step = trainStep(options, model, rows, grads, lr, augmenting?.prepare(data, rows, rng));
       if (step.ok) {
         running.lossSum += step.loss * rows.length;
         running.correct += step.correct;
@@ -248,7 +280,8 @@ export function train(options: TrainerOptions): TrainingSummary {
       if (evaluationDue() && batchIndex + 1 < batches) evaluateMidEpoch();
       if (checkpointDue() && batchIndex + 1 < batches) saveCheckpoint(epoch, batchIndex + 1);
     }
-    const test = evaluate(network, options.test, loss, options.forward, options.evalBatchSize ?? 256);
+    const test = evaluateModel(model, options.test, loss, options.evalBatchSize ?? 256);
+    const validation = options.validation && evaluateModel(model, options.validation, loss, options.evalBatchSize ?? 256);
     lastTestAccuracy = test.accuracy;
     lastTestLoss = test.loss;
     const updates = Math.max(1, running.updates);
@@ -265,14 +298,20 @@ export function train(options: TrainerOptions): TrainingSummary {
       nfeBackward: running.nfeBackward / updates,
       rollbacks: running.rollbacks,
       seconds: elapsed(),
+      ...(validation && { validationLoss: validation.loss, validationAccuracy: validation.accuracy }),
     };
     appendFileSync(metricsPath, JSON.stringify(metrics) + '\n');
     log(
       `epoch ${epoch + 1}/${options.epochs}: train loss ${metrics.trainLoss.toFixed(4)} acc ${(100 * metrics.trainAccuracy).toFixed(2)}%, ` +
+        `${validation ? `validation loss ${validation.loss.toFixed(4)} acc ${(100 * validation.accuracy).toFixed(2)}%, ` : ''}` +
         `test loss ${test.loss.toFixed(4)} acc ${(100 * test.accuracy).toFixed(2)}%, NFE ${metrics.nfeForward.toFixed(0)}+${metrics.nfeBackward.toFixed(0)}, ${metrics.seconds.toFixed(1)} s`,
     );
-    const score = classifying ? test.accuracy : -test.loss;
-    if (score > best.score + (options.earlyStopping?.minDelta ?? 0)) best = { score, epoch: epoch + 1 };
+    const scored = validation ?? test;
+    const score = classifying ? scored.accuracy : -scored.loss;
+    if (score > best.score + (options.earlyStopping?.minDelta ?? 0)) {
+      best = { score, epoch: epoch + 1 };
+      if (validating) writeParamsAtomically(bestPath, model.params);
+    }
     running = freshTotals();
     permutation = null;
     batchIndex = 0;
@@ -280,10 +319,20 @@ export function train(options: TrainerOptions): TrainingSummary {
       stoppedEarly = true;
       epoch++;
       saveCheckpoint(epoch, 0);
-      log(`early stopping: no test ${classifying ? 'accuracy' : 'loss'} improvement for ${options.earlyStopping.patience} epochs (best at epoch ${best.epoch})`);
+      log(`early stopping: no ${validating ? 'validation' : 'test'} ${classifying ? 'accuracy' : 'loss'} improvement for ${options.earlyStopping.patience} epochs (best at epoch ${best.epoch})`);
       break;
     }
     saveCheckpoint(epoch + 1, 0);
+  }
+  if (validating && existsSync(bestPath)) {
+    // KANalogue's protocol: the final model is the best epoch's; the finished run's checkpoint holds it.
+    readParamsInto(bestPath, model.params);
+    restoredEpoch = best.epoch;
+    const test = evaluateModel(model, options.test, loss, options.evalBatchSize ?? 256);
+    lastTestAccuracy = test.accuracy;
+    lastTestLoss = test.loss;
+    saveCheckpoint(epoch, 0);
+    log(`restored the parameters of epoch ${best.epoch} (best validation ${classifying ? `accuracy ${(100 * best.score).toFixed(2)}%` : `loss ${(-best.score).toFixed(4)}`}): test accuracy ${(100 * test.accuracy).toFixed(2)}%`);
   }
   const result = summary(false);
   writeFileSync(join(runDir, 'summary.json'), JSON.stringify(result, null, 2) + '\n');
@@ -300,6 +349,7 @@ export function train(options: TrainerOptions): TrainingSummary {
       seconds: elapsed(),
       stoppedEarly,
       interrupted,
+      ...(restoredEpoch !== undefined && { restoredEpoch }),
     };
   }
 }
@@ -328,81 +378,33 @@ function augmentationBuffers(transform: BatchTransform, inputDim: number, batchS
 }
 
 function trainStep(
-  options: TrainerOptions,
+  options: ModelTrainerOptions,
+  model: TrainableModel,
   rows: Int32Array,
   grads: Float64Array[],
   lr: number,
   augmented?: { readonly features: Float64Array; readonly rows: Int32Array },
 ): StepOutcome {
-  const { network, train: data, loss } = options;
+  const { train: data, loss } = options;
   const B = rows.length;
-  const K = network.spec.readoutNodes.length;
-  const input = new Float64Array(network.model.numNodes * B);
-  encodeInputs(network, augmented?.features ?? data.inputs, data.inputDim, augmented?.rows ?? rows, input);
+  const K = model.outputWidth;
   const targets = loss.meta.targets === 'class-index' ? Float64Array.from(rows, (r) => data.targets[r]) : gatherTargets(data, rows, K);
-  const outputs = new Float64Array(B * K);
-  const gradOutputs = new Float64Array(B * K);
   let correct = 0;
   try {
-    const result = modelGradient({
-      model: network.model,
-      input,
-      batch: B,
-      method: options.method,
-      forward: options.forward,
-      backward: options.backward,
-      loss: (yT, gradState) => {
-        readOutputs(network, yT, B, outputs);
-        const value = loss.evaluate(outputs, B, K, targets, gradOutputs);
-        scatterOutputGradient(network, gradOutputs, B, gradState);
-        if (loss.meta.targets === 'class-index') correct = Math.round(accuracy(outputs, B, K, targets) * B);
-        return value;
-      },
-    });
-    const flat = result.paramGradients.flat();
-    flat.forEach((g, i) => grads[i].set(g));
+    const result = model.gradient(augmented?.features ?? data.inputs, data.inputDim, augmented?.rows ?? rows, (outputs, gradOutputs) => {
+      const value = loss.evaluate(outputs, B, K, targets, gradOutputs);
+      if (loss.meta.targets === 'class-index') correct = Math.round(accuracy(outputs, B, K, targets) * B);
+      return value;
+    }, grads);
     if (!grads.every((g) => g.every(Number.isFinite))) return { ok: false, reason: 'non-finite gradient' };
     if (options.clip?.maxNorm !== undefined) clipGradNorm(grads, options.clip.maxNorm);
     if (options.clip?.value !== undefined) clipGradValue(grads, options.clip.value);
-    options.optimizer.step(network.params, grads, lr, network.masks);
-    return {
-      ok: true,
-      loss: result.loss,
-      correct,
-      nfeForward: result.forwardStats.reduce((s, x) => s + x.nfe, 0),
-      nfeBackward: result.backwardStats.reduce((s, x) => s + x.nfe, 0),
-    };
+    options.optimizer.step(model.params, grads, lr, model.masks);
+    return { ok: true, loss: result.loss, correct, nfeForward: result.nfeForward, nfeBackward: result.nfeBackward };
   } catch (err) {
     if (err instanceof KirchhoffError) return { ok: false, reason: `${err.code}: ${err.message}` };
     throw err;
   }
 }
 
-function gatherTargets(data: Dataset, rows: ArrayLike<number>, width: number): Float64Array {
-  const out = new Float64Array(rows.length * width);
-  for (let b = 0; b < rows.length; b++) for (let k = 0; k < width; k++) out[b * width + k] = data.targets[rows[b] * width + k];
-  return out;
-}
-
-/** Mean loss and accuracy of the network on a dataset, forward only. */
-export function evaluate(network: Network, data: Dataset, loss: Loss, setup: SolverSetup, batchSize: number): { loss: number; accuracy: number; nfe: number } {
-  const K = network.spec.readoutNodes.length;
-  let lossSum = 0;
-  let correct = 0;
-  let nfe = 0;
-  for (let start = 0; start < data.count; start += batchSize) {
-    const rows = Int32Array.from({ length: Math.min(batchSize, data.count - start) }, (_, i) => start + i);
-    const B = rows.length;
-    const input = new Float64Array(network.model.numNodes * B);
-    encodeInputs(network, data.inputs, data.inputDim, rows, input);
-    const simulation = simulateModel({ model: network.model, input, batch: B, setup });
-    const final = simulation.final;
-    nfe += simulation.perSlice.reduce((sum, s) => sum + s.nfe, 0);
-    const outputs = new Float64Array(B * K);
-    readOutputs(network, final, B, outputs);
-    const targets = loss.meta.targets === 'class-index' ? Float64Array.from(rows, (r) => data.targets[r]) : gatherTargets(data, rows, K);
-    lossSum += loss.evaluate(outputs, B, K, targets, null) * B;
-    if (loss.meta.targets === 'class-index') correct += Math.round(accuracy(outputs, B, K, targets) * B);
-  }
-  return { loss: lossSum / data.count, accuracy: correct / data.count, nfe };
-}
+export { evaluate, evaluateModel } from './evaluate';
