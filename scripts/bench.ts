@@ -3,6 +3,7 @@ import 'reflect-metadata';
 /** `pnpm bench <name>`: runs scripts/bench/<name>.ts. Figures are medians of repeated runs in one process. */
 const benches: Record<string, () => Promise<{ run(): Promise<void> | void }>> = {
   accuracy: () => import('./bench/accuracy'),
+  'denseam-scaling': () => import('./bench/denseam-scaling'),
   gradients: () => import('./bench/gradients'),
   kernels: () => import('./bench/kernels'),
   stiff: () => import('./bench/stiff'),

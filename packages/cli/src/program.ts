@@ -3,10 +3,11 @@ import { resolve } from 'node:path';
 import { KirchhoffError, setKernelThreads, ValidationError } from '@kirchhoff/core';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { addAnalyzeCommands } from './commands/analyze';
-import { addKanCommands } from './commands/kan';
 import { branchesCommand } from './commands/branches';
+import { denseamCommand } from './commands/denseam';
 import { evalCommand } from './commands/eval';
 import { fitDeviceCommand } from './commands/fit-device';
+import { addKanCommands } from './commands/kan';
 import { opCommand } from './commands/op';
 import { addPlotCommands } from './commands/plot';
 import { simulateCommand } from './commands/simulate';
@@ -56,6 +57,7 @@ export function createProgram(io: CliIo): Command {
     .option('--out <path>', 'output file, written atomically; .csv or .json picks the format (default: the file’s output, else stdout)')
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']))
     .addOption(pluginOption())
+    .option('--check-energy <tol>', 'with an energy in the file: fail if one accepted step raises it by more than tol', parseNumber)
     .addHelpText('after', '\nExample:\n  kirchhoff simulate examples/default-simulation.yaml --out run.csv\n')
     .action(async (file: string, options) => {
       await simulateCommand(file, options, io);
@@ -141,6 +143,18 @@ export function createProgram(io: CliIo): Command {
     .addOption(pluginOption())
     .action(async (file: string, options) => {
       await opCommand(file, options, io);
+    });
+
+  program
+    .command('denseam')
+    .description('Dense Associative Memory tasks as RC circuits: xor, hamming (relax and check), parity (train the Energy Transformer, resumable)')
+    .argument('<file>', 'task file, e.g. examples/denseam-xor.yaml; see docs/denseam.md')
+    .option('--run-dir <dir>', 'parity: run directory with checkpoint.json, log.txt and summary.json (default: the file’s runDir)')
+    .option('--eval-only', 'parity: evaluate the run directory’s checkpoint without training')
+    .option('--epochs <n>', 'parity: train up to this many epochs instead of the file’s', parseCount)
+    .option('--json', 'print JSON')
+    .action(async (file: string, options) => {
+      await denseamCommand(file, options, io);
     });
 
   program

@@ -52,4 +52,17 @@ export { evaluateModel, trainModel, BEST_PARAMS, type ModelTrainerOptions, type 
 export { networkModel, type NetworkSolving } from './train/network';
 export type { TrainableModel } from './train/trainable-model';
 export * from './kan/index';
+export * from './denseam/index';
+export { ACTIVATIONS, activationByName, compileUnitLaws, type ActivationDefinition, type CompiledActivation, type UnitActivationLaws } from './circuit/activation';
+export { createCoupling, CouplingKernel, type CouplingGroup, type CouplingInput, type CouplingMode, type WeightLayout } from './circuit/coupling';
+export {
+  compileControlledSource,
+  createControlledSourceGroup,
+  OUTPUT_PORT,
+  type CompiledControlledSource,
+  type ControlledSourceDefinition,
+  type ControlledSourceGroup,
+  type ControlledSourceGroupInput,
+} from './circuit/controlled-source';
+export { compileEnergyExpression, EnergyMonitor, simulateWithEnergy, type EnergyFunction } from './dynamics/energy';
 export { encodeParams } from './train/checkpoint';

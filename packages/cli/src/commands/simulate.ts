@@ -1,5 +1,5 @@
 import { extname, resolve } from 'node:path';
-import { edgeCount, KirchhoffError, ValidationError, type SolverSetup } from '@kirchhoff/core';
+import { edgeCount, KirchhoffError, simulateWithEnergy, ValidationError, type EnergyMonitor, type SolverSetup } from '@kirchhoff/core';
 import * as E from 'fp-ts/Either';
 import { buildSimulation, type OutputFormat, type Overrides, type SimulationPlan } from '../config/build';
 import { decodeCircuitFile } from '../config/decode';
@@ -15,6 +15,8 @@ export interface SimulateOptions extends Overrides {
   readonly format?: OutputFormat;
   /** Plugin modules, relative to the working directory. */
   readonly plugin?: readonly string[];
+  /** With an `energy` in the file: fail (`energy-increased`) if one step raises it by more than this. */
+  readonly checkEnergy?: number;
 }
 
 export interface SimulateReport {
@@ -24,6 +26,8 @@ export interface SimulateReport {
   readonly format: OutputFormat;
   /** Absolute path written, or undefined for standard output. */
   readonly outPath?: string;
+  /** With an `energy` in the file: E at the start and end, and its largest increase in one step, per sample. */
+  readonly energy?: { readonly initial: number[]; readonly final: number[]; readonly maxIncrease: number[] };
 }
 
 function outputTarget(plan: SimulationPlan, options: SimulateOptions, cwd: string): { path?: string; format: OutputFormat } {
@@ -34,6 +38,7 @@ function outputTarget(plan: SimulationPlan, options: SimulateOptions, cwd: strin
   return { path, format };
 }
 
+const fmt = (xs: Float64Array) => (xs.length <= 4 ? Array.from(xs, (x) => x.toPrecision(6)).join(', ') : `${xs[0].toPrecision(6)}, … (${xs.length} samples)`);
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function describeSolver(name: string, setup: SolverSetup): string {
@@ -66,8 +71,15 @@ export async function simulateCommand(file: string, options: SimulateOptions, io
 
   const started = performance.now();
   let result: SimulationResult;
+  let monitor: EnergyMonitor | undefined;
   try {
-    result = simulate({ model: plan.model, input: plan.input, batch: plan.batch, setup: plan.setup, saveAt: plan.saveAt });
+    const request = { model: plan.model, input: plan.input, batch: plan.batch, setup: plan.setup, saveAt: plan.saveAt };
+    if (plan.energy) {
+      const monitored = simulateWithEnergy(request, plan.energy);
+      monitor = monitored.energy;
+      result = monitored;
+      if (options.checkEnergy !== undefined) monitor.assertNonIncreasing(options.checkEnergy);
+    } else result = simulate(request);
   } catch (err) {
     if (err instanceof ValidationError) throw new CliError(err.issues.map((i) => issueIn(file, i.code, i.where ? `${i.where}: ${i.message}` : i.message)));
     if (err instanceof KirchhoffError) throw new CliError([issueIn(file, err.code, err.message)]);
@@ -96,7 +108,9 @@ export async function simulateCommand(file: string, options: SimulateOptions, io
       `  ${count(plan.model.numNodes, 'node')}, ${count(plan.batch, 'sample')}, ${count(edges.length, 'slice')} over [0, ${end}] with ${edges.join(' + ')} edges`,
       `  solver ${describeSolver(plan.solver.name, plan.setup)}: NFE ${totals.nfe}, ${totals.acceptedSteps} accepted / ${totals.rejectedSteps} rejected steps, ${wallTimeMs.toFixed(1)} ms`,
       `  ${count(result.times.length, 'save time')} × ${count(plan.batch, 'sample')} → ${target.path ?? 'standard output'} (${target.format})`,
+      ...(monitor ? [`  energy over ${count(monitor.steps, 'step')}: largest increase in one step ${Math.max(...monitor.maxIncrease).toExponential(3)} (≤ 0: never increased), E ${fmt(monitor.initial)} → ${fmt(monitor.final)}`] : []),
     ].join('\n') + '\n',
   );
-  return { plan, result, wallTimeMs, format: target.format, ...(target.path !== undefined && { outPath: target.path }) };
+  const energy = monitor && { initial: Array.from(monitor.initial), final: Array.from(monitor.final), maxIncrease: Array.from(monitor.maxIncrease) };
+  return { plan, result, wallTimeMs, format: target.format, ...(target.path !== undefined && { outPath: target.path }), ...(energy && { energy }) };
 }

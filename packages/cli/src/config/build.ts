@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createModel, Rng, sliceBoundaries, type Issue, type Model, type Slice, type SolverConfig, type SolverSetup } from '@kirchhoff/core';
+import { compileEnergyExpression, createCircuit, createModel, Rng, sliceBoundaries, type EnergyFunction, type Issue, type Model, type Slice, type SolverConfig, type SolverSetup } from '@kirchhoff/core';
 import * as E from 'fp-ts/Either';
 import type { DependencyContainer } from 'tsyringe';
 import { branchCatalog, resolveSolver, solverRegistries } from '../engine';
@@ -36,6 +36,8 @@ export interface SimulationPlan {
   /** Output settings from the file, `path` already resolved against the file's folder. */
   readonly output: { readonly format?: OutputFormat; readonly path?: string };
   readonly description?: string;
+  /** The file's energy expression, compiled (`simulate` reports its largest step increase). */
+  readonly energy?: EnergyFunction;
 }
 
 interface SliceSpec {
@@ -142,6 +144,7 @@ export function buildSimulation(decoded: DecodedFile, container: DependencyConta
     if (E.isLeft(circuit)) issues.push(...circuit.left);
     else built.push({ spec, slice: { duration: spec.duration, circuit: circuit.right } });
   }
+  issues.push(...withElements(decoded, built).issues);
   // Checked on the slices that built, so that a bad duration is reported along with bad branches.
   const model = createModel(built.map((b) => b.slice), 'model');
   if (E.isLeft(model) && built.length) issues.push(...model.left.map((i) => modelIssue(src, overrides, built, i)));
@@ -149,6 +152,8 @@ export function buildSimulation(decoded: DecodedFile, container: DependencyConta
   if (E.isLeft(saveAt)) issues.push(...saveAt.left);
   const input = buildInput(src, file);
   if (E.isLeft(input)) issues.push(...input.left);
+  const energy = file.energy === undefined ? undefined : compileEnergyExpression(file.energy, file.nodes, catalog.right.functions, 'energy');
+  if (energy && E.isLeft(energy)) issues.push(...energy.left.map((i) => issueIn(src.path, i.code, i.message, 'energy')));
   const solver = solverConfig(file, overrides);
   const setup = resolveSolver(solver, registries.right);
   if (E.isLeft(setup)) issues.push(...setup.left.map((i) => solverIssue(src, overrides, i)));
@@ -162,5 +167,32 @@ export function buildSimulation(decoded: DecodedFile, container: DependencyConta
     saveAt: saveAt.right,
     output: { format: file.output?.format, ...(file.output?.path !== undefined && { path: resolve(baseDir, file.output.path) }) },
     description: file.description,
+    ...(energy && E.isRight(energy) && { energy: energy.right }),
   });
+}
+
+/**
+ * Adds the file's couplings and clamped nodes to every slice's circuit (rebuilt through createCircuit, so
+ * they get core's checks); the slices are replaced in place.
+ */
+function withElements(decoded: DecodedFile, built: { slice: Slice }[]): { issues: FileIssue[] } {
+  const { file, src } = decoded;
+  if (!file.couplings && !file.clamped) return { issues: [] };
+  const couplings = (file.couplings ?? []).map((c) => ({
+    activation: c.activation,
+    beta: c.beta,
+    source: c.source,
+    target: c.target,
+    // Rows are sources, columns targets: the source-major layout.
+    weights: Float64Array.from(c.weights.flat()),
+    mode: c.mode,
+  }));
+  const issues: FileIssue[] = [];
+  built.forEach((b, i) => {
+    const circuit = createCircuit({ numNodes: b.slice.circuit.numNodes, capacitance: b.slice.circuit.capacitance, groups: b.slice.circuit.groups, couplings, clamped: file.clamped }, '');
+    if (E.isLeft(circuit)) {
+      if (i === 0) issues.push(...circuit.left.map((issue) => issueIn(src.path, issue.code, issue.message, (issue.where ?? '').replace(/^\./, ''))));
+    } else built[i] = { ...b, slice: { ...b.slice, circuit: circuit.right } };
+  });
+  return { issues };
 }

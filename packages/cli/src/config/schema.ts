@@ -120,6 +120,17 @@ const solverConfigSchema = z
   })
   .describe('ODE solver settings, checked by the solvers package');
 
+const couplingSchema = z
+  .strictObject({
+    activation: z.string().describe('identity, relu, tanh or softmax (a group law over the source nodes)'),
+    beta: z.number().optional().describe('inverse temperature β > 0 (softmax); default 1'),
+    source: z.array(z.number()).describe('the activation group: nodes 1..N'),
+    target: z.array(z.number()).describe('the nodes the crossbar drives'),
+    weights: z.array(z.array(z.number())).describe('conductances, one row per source node, one column per target node'),
+    mode: z.enum(['virtual-ground', 'passive']).optional().describe('crossbar lines at virtual ground (default) or the target nodes themselves'),
+  })
+  .describe('a node-group activation driving a crossbar (docs/denseam.md)');
+
 export const circuitFileSchema = z
   .strictObject({
     $schema: z.string().optional().describe('JSON schema reference for editors; ignored'),
@@ -135,6 +146,9 @@ export const circuitFileSchema = z
     duration: z.number().optional().describe('single-slice shorthand: the slice’s duration'),
     branches: z.array(branchGroup).optional().describe('single-slice shorthand: the slice’s branch groups'),
     input: z.array(z.array(z.number())).min(1).describe('initial voltages of nodes 1..N, one list per sample'),
+    clamped: z.array(z.number()).optional().describe('nodes held at their input voltage by ideal voltage sources (dv/dt = 0)'),
+    couplings: z.array(couplingSchema).optional().describe('node-group activations driving crossbars, present in every slice'),
+    energy: z.string().optional().describe('energy expression in v1..vN, evaluated at every accepted step; simulate reports its largest increase'),
     seed: z.int().min(0).max(0xffffffff).optional().describe('seed of the PRNG that draws parameters not given; default 0'),
     solver: solverConfigSchema.optional().describe('default: {name: dopri5}'),
     save: z.array(z.number()).optional().describe('absolute times to write; default: the end of every slice'),

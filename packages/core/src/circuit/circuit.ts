@@ -1,6 +1,8 @@
 import * as E from 'fp-ts/Either';
 import type { Issue } from '../errors';
 import type { CompiledBranchType } from '../symbolic/branch-type';
+import { createControlledSourceGroup, type ControlledSourceGroup, type ControlledSourceGroupInput } from './controlled-source';
+import { createCoupling, type CouplingGroup, type CouplingInput } from './coupling';
 
 /**
  * One group of branches of the same type: a directed multigraph's edges with their parameters.
@@ -24,6 +26,15 @@ export interface Circuit {
   /** C of nodes 1..N (index n − 1). */
   readonly capacitance: Float64Array;
   readonly groups: readonly BranchGroup[];
+  /** Node-group activations driving crossbars (DenseAM); absent or empty for a KirchhoffNet. */
+  readonly couplings?: readonly CouplingGroup[];
+  /** Voltage-controlled current sources. */
+  readonly sources?: readonly ControlledSourceGroup[];
+  /**
+   * Clamped nodes (1..N), held at their initial voltage by ideal voltage sources: dv/dt ≡ 0. Their
+   * source's current is whatever KCL needs, so they take part in no node equation of their own.
+   */
+  readonly clamped?: readonly number[];
 }
 
 export interface BranchGroupInput {
@@ -39,6 +50,9 @@ export interface CircuitInput {
   /** One value for every node, or one per node 1..N. Default 1 F. */
   readonly capacitance?: number | ArrayLike<number>;
   readonly groups: readonly BranchGroupInput[];
+  readonly couplings?: readonly CouplingInput[];
+  readonly sources?: readonly ControlledSourceGroupInput[];
+  readonly clamped?: readonly number[];
 }
 
 /** Validates and builds a circuit, collecting every problem with the field it is in. */
@@ -114,7 +128,29 @@ export function createCircuit(input: CircuitInput, where = 'circuit'): E.Either<
     }
     groups.push({ type: g.type, src, dst, params, size: E_ });
   });
-  return issues.length ? E.left(issues) : E.right({ numNodes: N, capacitance, groups });
+  const couplings: CouplingGroup[] = [];
+  (input.couplings ?? []).forEach((c, i) => {
+    const built = createCoupling(c, N, `${where}.couplings[${i}]`);
+    if (E.isLeft(built)) issues.push(...built.left);
+    else couplings.push(built.right);
+  });
+  const sources: ControlledSourceGroup[] = [];
+  (input.sources ?? []).forEach((s, i) => {
+    const built = createControlledSourceGroup(s, N, `${where}.sources[${i}]`);
+    if (E.isLeft(built)) issues.push(...built.left);
+    else sources.push(built.right);
+  });
+  const clamped = [...new Set(input.clamped ?? [])].sort((a, b) => a - b);
+  clamped.forEach((n) => {
+    if (!Number.isInteger(n) || n < 1 || n > N) issues.push({ code: 'node-out-of-range', where: `${where}.clamped`, message: `clamped node ${n} does not exist: nodes are 1..${N}` });
+    else if (capacitance[n - 1] === 0) issues.push({ code: 'clamped-algebraic', where: `${where}.clamped`, message: `clamped node ${n} has no capacitance: a clamped node is held by its source, give it a capacitance (any) instead` });
+  });
+  const extras = {
+    ...(couplings.length ? { couplings } : {}),
+    ...(sources.length ? { sources } : {}),
+    ...(clamped.length ? { clamped } : {}),
+  };
+  return issues.length ? E.left(issues) : E.right({ numNodes: N, capacitance, groups, ...extras });
 }
 
 /** Total number of branches (edges) over all groups. */

@@ -2,6 +2,8 @@ import { KirchhoffError } from '../errors';
 import type { Circuit } from '../circuit/circuit';
 import type { DifferentiableTerm } from '../adjoint/differentiable-term';
 import { kernelPool } from '../parallel/kernel-pool';
+import { CouplingKernel } from '../circuit/coupling';
+import type { ControlledSourceGroup } from '../circuit/controlled-source';
 
 /**
  * The KCL vector field of a circuit over a batch: C·dv/dt = Σ stamped branch currents, state node-major
@@ -18,6 +20,11 @@ import { kernelPool } from '../parallel/kernel-pool';
  * Internally every product works on padded buffers that include the ground row 0, so kernels index
  * nodes directly and never test for ground; row 0 of every input buffer stays 0 and row 0 of every
  * output is discarded. Buffers are allocated once per instance: evaluating allocates nothing.
+ *
+ * Beyond branches (all optional, absent for a KirchhoffNet, whose path is unchanged): voltage-controlled
+ * sources (generated kernels like a branch's), couplings (an activation of a node group driving a
+ * crossbar, `circuit/coupling.ts`) and clamped nodes (rowScale 0, so dv/dt ≡ 0 and no adjoint flows
+ * into their rows). Parameter blocks: the branch groups', then the sources', then the couplings' weights.
  */
 export class KclDynamics implements DifferentiableTerm {
   readonly size: number;
@@ -39,6 +46,8 @@ export class KclDynamics implements DifferentiableTerm {
   private readonly fFull: Float64Array;
   private readonly conns: Int32Array[][];
   private readonly gradScratch: Float64Array[];
+  private readonly sources: readonly ControlledSourceGroup[];
+  private readonly couplings: readonly CouplingKernel[];
   /** Right-hand-side evaluations so far (each batched evaluation counts once). */
   evaluations = 0;
 
@@ -52,6 +61,15 @@ export class KclDynamics implements DifferentiableTerm {
     this.size = N * batch;
     this.currentScale = circuit.capacitance.map((c) => (c > 0 ? c : 1));
     this.rowScale = circuit.capacitance.map((c) => (c > 0 ? 1 / c : 1));
+    for (const n of circuit.clamped ?? []) this.rowScale[n - 1] = 0;
+    this.sources = circuit.sources ?? [];
+    this.couplings = (circuit.couplings ?? []).map((c, i) => {
+      const expected = c.source.length * c.target.length * (c.perSample ? batch : 1);
+      if (c.weights.length !== expected) {
+        throw new KirchhoffError('coupling-batch-mismatch', `coupling ${i} has per-sample weights for ${c.weights.length / (c.source.length * c.target.length)} samples, the batch is ${batch}`);
+      }
+      return new CouplingKernel(c, batch);
+    });
     if (this.algebraicNodes.length > 0) {
       const mass = new Float64Array(this.size).fill(1);
       for (const n of this.algebraicNodes) mass.fill(0, (n - 1) * batch, n * batch);
@@ -63,8 +81,12 @@ export class KclDynamics implements DifferentiableTerm {
     this.outFull = new Float64Array(full);
     this.fFull = new Float64Array(full);
     this.conns = circuit.groups.map((g) => [g.src, g.dst]);
-    this.paramSizes = circuit.groups.map((g) => g.params.length);
-    this.gradScratch = circuit.groups.map((g) => new Float64Array(g.params.length));
+    this.paramSizes = [
+      ...circuit.groups.map((g) => g.params.length),
+      ...this.sources.map((s) => s.params.length),
+      ...this.couplings.map((c) => c.group.weights.length),
+    ];
+    this.gradScratch = this.paramSizes.map((n) => new Float64Array(n));
   }
 
   withBatch(batch: number): KclDynamics {
@@ -85,6 +107,8 @@ export class KclDynamics implements DifferentiableTerm {
       if (pool?.worthwhile(g, B)) pool.rhs(g, this.conns[i], B, this.vFull, this.outFull);
       else g.type.law.kernels.rhs(0, g.size, B, this.conns[i], g.params, g.size, this.vFull, this.outFull);
     });
+    for (const s of this.sources) s.type.law.kernels.rhs(0, s.size, B, s.conn, s.params, s.size, this.vFull, this.outFull);
+    for (const c of this.couplings) c.rhs(this.vFull, this.outFull);
     this.scaleOut(this.outFull, out);
   }
 
@@ -100,6 +124,11 @@ export class KclDynamics implements DifferentiableTerm {
       if (pool?.worthwhile(g, B)) pool.jvp(g, this.conns[i], B, this.vFull, this.uFull, this.outFull, f ? this.fFull : null);
       else g.type.law.kernels.jvp(0, g.size, B, this.conns[i], g.params, g.size, this.vFull, this.uFull, this.outFull, f ? this.fFull : null);
     });
+    for (const s of this.sources) s.type.law.kernels.jvp(0, s.size, B, s.conn, s.params, s.size, this.vFull, this.uFull, this.outFull, f ? this.fFull : null);
+    for (const c of this.couplings) {
+      c.jvp(this.vFull, this.uFull, this.outFull);
+      if (f) c.rhs(this.vFull, this.fFull);
+    }
     this.scaleOut(this.outFull, out);
     if (f) this.scaleOut(this.fFull, f);
   }
@@ -125,6 +154,16 @@ export class KclDynamics implements DifferentiableTerm {
       const grad = gradParams ? gradParams[i] : this.gradScratch[i];
       if (pool?.worthwhile(g, B)) pool.vjp(g, this.conns[i], B, this.vFull, this.uFull, this.outFull, grad, f ? this.fFull : null);
       else g.type.law.kernels.vjp(0, g.size, B, this.conns[i], g.params, g.size, this.vFull, this.uFull, this.outFull, grad, f ? this.fFull : null);
+    });
+    const G = this.circuit.groups.length;
+    this.sources.forEach((s, i) => {
+      const grad = gradParams ? gradParams[G + i] : this.gradScratch[G + i];
+      s.type.law.kernels.vjp(0, s.size, B, s.conn, s.params, s.size, this.vFull, this.uFull, this.outFull, grad, f ? this.fFull : null);
+    });
+    this.couplings.forEach((c, i) => {
+      const k = G + this.sources.length + i;
+      c.vjp(this.vFull, this.uFull, this.outFull, gradParams ? gradParams[k] : this.gradScratch[k]);
+      if (f) c.rhs(this.vFull, this.fFull);
     });
     outA.set(this.outFull.subarray(B));
     if (f) this.scaleOut(this.fFull, f);

@@ -1,3 +1,4 @@
+import { elementLines } from './netlist-elements';
 import { KirchhoffError } from '../errors';
 import type { Circuit } from '../circuit/circuit';
 import { FunctionTable } from '../symbolic/function-table';
@@ -141,6 +142,8 @@ export function writeSpiceNetlist(request: SpiceNetlistRequest): string {
       push(`${branchElementName(g, e)} ${s} ${d} I = ${factor === '' ? expression : `${factor}(${expression})`}`);
     }
   });
+  // Clamped nodes, controlled sources and couplings (DenseAM): netlist-elements.ts.
+  for (const line of elementLines(circuit, request.initial, { voltage, voltageScale: scale.voltage, current: scale.current }, functions)) push(line);
   push('');
   // Settings, not model values: 12 significant digits keep `1e-9 / 200` from printing as 5.000000000000001e-12.
   const tol = (x: number) => spiceNumber(Number(x.toPrecision(12)));

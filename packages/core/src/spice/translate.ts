@@ -53,6 +53,11 @@ export interface SpiceEdge {
   /** The terminal voltages' text, e.g. `v(3)`; ground is `'0'`, which is folded away (θ·vs + … loses θ·0). */
   readonly vs: string;
   readonly vd: string;
+  /**
+   * For elements with more than two ports (controlled sources): every port's text in port order; it
+   * replaces vs and vd, and a grounded port is printed as 0 rather than folded away.
+   */
+  readonly ports?: readonly string[];
 }
 
 export interface SpiceLaw {
@@ -225,8 +230,10 @@ export function translateTree(tree: Node, ports: readonly string[], params: read
       }
       case 'SymbolNode': {
         const name = symbolName(n);
-        if (name === ports[0]) return (edge) => ({ text: edge.vs, prec: PREC.atom });
-        if (name === ports[1]) return (edge) => ({ text: edge.vd, prec: PREC.atom });
+        if (name === ports[0]) return (edge) => ({ text: edge.ports?.[0] ?? edge.vs, prec: PREC.atom });
+        if (name === ports[1]) return (edge) => ({ text: edge.ports?.[1] ?? edge.vd, prec: PREC.atom });
+        const port = ports.indexOf(name);
+        if (port >= 2) return (edge) => ({ text: edge.ports?.[port] ?? GROUND, prec: PREC.atom });
         if (named || !paramIndex.has(name)) return () => atom(name in CONSTANTS && !named ? spiceNumber(CONSTANTS[name]) : name);
         const k = paramIndex.get(name)!;
         return (edge) => numberAt(edge.theta(k), name);
@@ -291,8 +298,8 @@ export function translateTree(tree: Node, ports: readonly string[], params: read
   const onGround = (port: 0 | 1): Emit => (grounded[port] ??= emitter(fold(substitute(root, new Map([[ports[port], constant(0)]]))), false));
   return {
     type: owner,
-    text: named({ theta: () => NaN, vs: ports[0], vd: ports[1] }).text,
-    expression: (edge) => (edge.vs === GROUND ? onGround(0) : edge.vd === GROUND ? onGround(1) : perEdge)(edge).text,
+    text: named({ theta: () => NaN, vs: ports[0], vd: ports[1], ports: [...ports] }).text,
+    expression: (edge) => (edge.ports ? perEdge : edge.vs === GROUND ? onGround(0) : edge.vd === GROUND ? onGround(1) : perEdge)(edge).text,
   };
 }
 
