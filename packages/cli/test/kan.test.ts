@@ -156,6 +156,14 @@ describe('a trained KAN', () => {
     expect(stdout).toContain('layer 1: 8 devices and TIAs (4 inputs × 2 bases), crossbar 8 × 2');
   });
 
+  it('kirchhoff export spice writes the same netlist as kirchhoff kan spice for a KAN run', async () => {
+    const viaKan = await run(['kan', 'spice', 'out/kan', '--sample', '3'], dir);
+    const viaExport = await run(['export', 'spice', 'out/kan', '--input', '3'], dir);
+    expect(viaExport.code).toBe(0);
+    expect(viaExport.stdout).toContain('.end');
+    expect(viaExport.stdout).toBe(viaKan.stdout);
+  });
+
   it.skipIf(!ngspiceAvailable())('runs in ngspice as devices, TIAs and a differential crossbar, agreeing within 1e-6', async () => {
     const { code, stdout } = await run(['kan', 'spice', 'out/kan', '--sample', '7', '--check'], dir);
     expect(code).toBe(0);

@@ -19,6 +19,17 @@ export interface KanRun {
 }
 
 /** A KAN or MLP run dir (or a checkpoint inside one), rebuilt from its config copy with the checkpoint's parameters. */
+/** Whether `target` (a run dir or a checkpoint inside one) was trained with model.kind kan or mlp. */
+export async function feedForwardRun(target: string, io: CliIo): Promise<boolean> {
+  const absolute = resolve(io.cwd, target);
+  if (!existsSync(absolute)) return false;
+  const runDir = statSync(absolute).isDirectory() ? target : dirname(target);
+  const configPath = join(runDir, RUN_FILES.config);
+  if (!existsSync(resolve(io.cwd, configPath))) return false;
+  const decoded = await decodeAnyTrainFile(configPath, io.cwd);
+  return E.isRight(decoded) && isFeedForwardConfig(decoded.right.config);
+}
+
 export async function loadKanRun(target: string, io: CliIo, pluginPaths: readonly string[] = []): Promise<KanRun> {
   const absolute = resolve(io.cwd, target);
   if (!existsSync(absolute)) throw new CliError([issueIn(target, 'file-not-found', 'no such run dir or checkpoint file')]);

@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { cosimCommand } from '../commands/cosim';
 import { exportSpiceCommand } from '../commands/export';
+import { kanSpice } from '../commands/kan';
+import { feedForwardRun, loadKanRun } from '../kan/run';
 import type { CliIo } from '../io';
 import { parseSpiceOption } from './format';
 
@@ -61,7 +63,10 @@ export function addSpiceCommands(program: Command, io: CliIo): void {
     .option('--report', "print every node's voltage range, the supply rails they imply and the readout's settling time (Kirchhoff's simulation) to stderr")
     .addHelpText('after', '\nExamples:\n  kirchhoff export spice runs/two-moons --slice 1 --capacitance 1p --time-constant 1n > net.cir\n  kirchhoff export spice examples/default-simulation.yaml --out-dir spice --report\n')
     .action(async (target: string, options) => {
-      await exportSpiceCommand(target, options, io);
+      // A KAN or MLP run is a feed-forward crossbar circuit, not a KCL slice model: its own netlist writer.
+      const kan = await feedForwardRun(target, io);
+      if (kan) await kanSpice(await loadKanRun(target, io, options.plugin ?? []), options.input ?? 0, options.out, false, io);
+      else await exportSpiceCommand(target, options, io);
     });
 
   sharedOptions(program.command('cosim').description('run every slice in ngspice (batch mode) and compare the node voltages with Kirchhoff’s own simulation'))
