@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { evaluate, evaluateModel, type Dataset } from '@kirchhoff/core';
+import { evaluate, evaluateModel } from '@kirchhoff/core';
 import * as E from 'fp-ts/Either';
 import { buildTraining, type TrainingPlan } from '../config/train-build';
 import { decodeAnyTrainFile, trainingPlugins, type DecodedTrainConfig } from '../config/train-decode';
@@ -10,7 +10,8 @@ import { loadCheckpointParams, orThrow, RUN_FILES, shownPath } from '../config/t
 import { createTrainingContainer } from '../engine';
 import type { CliIo } from '../io';
 import { CliError, issueIn } from '../issues';
-import { readBinary, type BinaryFormat } from '../config/binary';
+import type { BinaryFormat } from '../config/binary';
+import { checkTopologyFile, firstSamples, loadWeightFiles } from '../config/trained-network';
 
 export interface EvalOptions {
   readonly split?: 'test' | 'train';
@@ -133,56 +134,6 @@ export async function evalCommand(target: string, options: EvalOptions, io: CliI
   };
   io.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${describe(plan, report)}\n`);
   return report;
-}
-
-/** Reads one raw parameter file per slice into the network (every group of a slice, in order, P×E each). */
-function loadWeightFiles(files: readonly string[], format: BinaryFormat, plan: TrainingPlan, cwd: string): void {
-  const slices = plan.network.model.slices;
-  if (files.length !== slices.length) {
-    throw new CliError([issueIn(files.join(','), 'weights-count', `the model has ${slices.length} slice${slices.length === 1 ? '' : 's'}: give one parameter file per slice, got ${files.length}`)]);
-  }
-  files.forEach((file, k) => {
-    const values = readBinary(file, cwd, format);
-    if (E.isLeft(values)) throw new CliError([issueIn(file, values.left.code, values.left.message)]);
-    const groups = slices[k].circuit.groups;
-    const expected = groups.reduce((n, g) => n + g.params.length, 0);
-    if (values.right.length !== expected) {
-      const shape = groups.map((g) => `${g.params.length / g.size} × ${g.size} (${g.type.definition.name})`).join(' + ');
-      throw new CliError([issueIn(file, 'weights-size', `slice ${k} needs ${shape} = ${expected} ${format} values, the file holds ${values.right.length}`)]);
-    }
-    const bad = values.right.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) throw new CliError([issueIn(file, 'nonfinite-param', `value ${bad} is ${values.right[bad]}`)]);
-    let offset = 0;
-    for (const g of groups) {
-      g.params.set(values.right.subarray(offset, offset + g.params.length));
-      offset += g.params.length;
-    }
-  });
-}
-
-/** The original's topology file (int32: E sources then E destinations) must be every slice's edge list. */
-function checkTopologyFile(file: string, plan: TrainingPlan, cwd: string): void {
-  const values = readBinary(file, cwd, 'int32-le');
-  if (E.isLeft(values)) throw new CliError([issueIn(file, values.left.code, values.left.message)]);
-  const edges = values.right;
-  plan.network.model.slices.forEach((slice, k) => {
-    const src = slice.circuit.groups.flatMap((g) => Array.from(g.src));
-    const dst = slice.circuit.groups.flatMap((g) => Array.from(g.dst));
-    if (edges.length !== 2 * src.length) {
-      throw new CliError([issueIn(file, 'topology-size', `slice ${k} has ${src.length} edges (2 × ${src.length} int32 values expected), the file holds ${edges.length} values`)]);
-    }
-    const e = src.findIndex((s, i) => s !== edges[i] || dst[i] !== edges[src.length + i]);
-    if (e >= 0) {
-      throw new CliError([
-        issueIn(file, 'topology-mismatch', `edge ${e} of slice ${k} is ${src[e]}→${dst[e]} in the config's topology but ${edges[e]}→${edges[src.length + e]} in the file`),
-      ]);
-    }
-  });
-}
-
-function firstSamples(data: Dataset, n: number): Dataset {
-  const width = data.targets.length / data.count;
-  return { ...data, count: n, inputs: data.inputs.subarray(0, n * data.inputDim), targets: data.targets.subarray(0, n * width) };
 }
 
 /** `eval` of a KAN or MLP run: its checkpoint's parameters on a split, in evaluation mode (BatchNorm's running statistics). */

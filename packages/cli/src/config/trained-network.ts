@@ -75,7 +75,7 @@ export async function loadTrainedNetwork(target: string, options: TrainedNetwork
 }
 
 /** Reads one raw parameter file per slice into the network (every group of a slice, in order, P×E each). */
-function loadWeightFiles(files: readonly string[], format: BinaryFormat, plan: TrainingPlan, cwd: string): void {
+export function loadWeightFiles(files: readonly string[], format: BinaryFormat, plan: TrainingPlan, cwd: string): void {
   const slices = plan.network.model.slices;
   if (files.length !== slices.length) {
     throw new CliError([issueIn(files.join(','), 'weights-count', `the model has ${slices.length} slice${slices.length === 1 ? '' : 's'}: give one parameter file per slice, got ${files.length}`)]);
@@ -100,7 +100,7 @@ function loadWeightFiles(files: readonly string[], format: BinaryFormat, plan: T
 }
 
 /** The original's topology file (int32: E sources then E destinations) must be every slice's edge list. */
-function checkTopologyFile(file: string, plan: TrainingPlan, cwd: string): void {
+export function checkTopologyFile(file: string, plan: TrainingPlan, cwd: string): void {
   const values = readBinary(file, cwd, 'int32-le');
   if (E.isLeft(values)) throw new CliError([issueIn(file, values.left.code, values.left.message)]);
   const edges = values.right;
