@@ -215,31 +215,7 @@ export async function trainCommand(config: string | undefined, options: TrainOpt
     say(`  run dir ${shownPath(io.cwd, plan.runDir)}${resume ? ' (resuming)' : ''}`);
     if (options.resume && !resume) say('  no checkpoint yet: starting from the beginning');
   }
-  const summary = train({
-    network: plan.network,
-    train: plan.train,
-    test: plan.test,
-    ...(plan.validation && { validation: plan.validation }),
-    loss: plan.loss,
-    optimizer: plan.optimizer,
-    lr: plan.lr,
-    ...(plan.clip && { clip: plan.clip }),
-    forward: plan.forward,
-    backward: plan.backward,
-    method: plan.method,
-    epochs: plan.epochs,
-    batchSize: plan.batchSize,
-    evalBatchSize: plan.evalBatchSize,
-    seed: plan.seed,
-    ...(plan.augment && { augment: plan.augment }),
-    runDir: plan.runDir,
-    ...(plan.checkpoint && { checkpoint: plan.checkpoint }),
-    ...(plan.evaluate && { evaluate: plan.evaluate }),
-    ...(plan.earlyStopping && { earlyStopping: plan.earlyStopping }),
-    resume,
-    ...(progress.onProgress && { onProgress: progress.onProgress }),
-    ...(!options.quiet && { log: say }),
-  });
+  const summary = train({ ...settings, network: plan.network, forward: plan.forward, backward: plan.backward, method: plan.method });
   progress.clear();
   io.out(`${finalLine(plan, summary)}\n`);
   return { plan, summary, resumed: resume };
