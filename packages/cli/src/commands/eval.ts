@@ -1,17 +1,16 @@
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { evaluate, evaluateModel } from '@kirchhoff/core';
 import * as E from 'fp-ts/Either';
 import { buildTraining, type TrainingPlan } from '../config/train-build';
 import { decodeAnyTrainFile, trainingPlugins, type DecodedTrainConfig } from '../config/train-decode';
 import { buildFeedForwardTraining, type FeedForwardPlan } from '../config/train-kan';
 import { isFeedForwardConfig, type TrainConfig } from '../config/train-schema';
-import { loadCheckpointParams, orThrow, RUN_FILES, shownPath } from '../config/train-run-dir';
+import { loadCheckpointParams, orThrow, shownPath } from '../config/train-run-dir';
 import { createTrainingContainer } from '../engine';
 import type { CliIo } from '../io';
 import { CliError, issueIn } from '../issues';
 import type { BinaryFormat } from '../config/binary';
-import { checkTopologyFile, firstSamples, loadWeightFiles } from '../config/trained-network';
+import { checkTopologyFile, firstSamples, loadWeightFiles, locateTrainedTarget } from '../config/trained-network';
 
 export interface EvalOptions {
   readonly split?: 'test' | 'train';
@@ -54,15 +53,6 @@ export interface EvalReport {
   readonly seconds: number;
 }
 
-/** A run dir, or a checkpoint file inside one: the config copy beside it says how to rebuild the network. */
-function locate(target: string, cwd: string): { runDir: string; checkpoint: string } {
-  const absolute = resolve(cwd, target);
-  if (!existsSync(absolute)) throw new CliError([issueIn(target, 'file-not-found', 'no such run dir or checkpoint file')]);
-  return statSync(absolute).isDirectory()
-    ? { runDir: target, checkpoint: join(target, RUN_FILES.checkpoint) }
-    : { runDir: dirname(target), checkpoint: target };
-}
-
 function describe(plan: TrainingPlan, report: EvalReport): string {
   const settings = plan.forward.options.controller?.settings ?? plan.forward.options.internalControl;
   const tolerances = settings?.rtol !== undefined ? ` (rtol ${settings.rtol}, atol ${settings.atol})` : '';
@@ -79,14 +69,7 @@ function describe(plan: TrainingPlan, report: EvalReport): string {
  * the checkpoint's parameters and evaluates them on a split with core's `evaluate`.
  */
 export async function evalCommand(target: string, options: EvalOptions, io: CliIo): Promise<EvalReport> {
-  const fromFiles = options.weights !== undefined && options.weights.length > 0;
-  if (!fromFiles && /\.ya?ml$/i.test(target)) {
-    throw new CliError([issueIn(target, 'no-parameters', 'a training config holds no trained parameters: pass a run dir or checkpoint, or --weights with one parameter file per slice')]);
-  }
-  const { runDir, checkpoint } = fromFiles ? { runDir: dirname(target), checkpoint: target } : locate(target, io.cwd);
-  const configPath = fromFiles ? target : join(runDir, RUN_FILES.config);
-  if (fromFiles && !existsSync(resolve(io.cwd, configPath))) throw new CliError([issueIn(target, 'file-not-found', 'no such training config')]);
-  if (!fromFiles && !existsSync(resolve(io.cwd, configPath))) throw new CliError([issueIn(runDir, 'missing-run-config', `no ${configPath}: not a run dir of kirchhoff train`)]);
+  const { fromFiles, runDir, checkpoint, configPath } = locateTrainedTarget(target, options.weights, io.cwd);
   const decodedAny = orThrow(await decodeAnyTrainFile(configPath, io.cwd));
   const plugins = await trainingPlugins(decodedAny, options.plugin ?? [], io.cwd);
   if (isFeedForwardConfig(decodedAny.config)) {

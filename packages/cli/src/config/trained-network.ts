@@ -44,16 +44,31 @@ function locate(target: string, cwd: string): { runDir: string; checkpoint: stri
     : { runDir: dirname(target), checkpoint: target };
 }
 
-/** Rebuilds the network of `target` and loads its trained parameters. */
-export async function loadTrainedNetwork(target: string, options: TrainedNetworkOptions, io: CliIo): Promise<TrainedNetwork> {
-  const fromFiles = options.weights !== undefined && options.weights.length > 0;
+/** Where a trained target's config and parameters are, checked to exist (eval's rules and messages). */
+export interface TrainedTarget {
+  /** Parameters from raw weight files: the target is then the training config itself. */
+  readonly fromFiles: boolean;
+  readonly runDir: string;
+  /** The checkpoint file, or the target when fromFiles. */
+  readonly checkpoint: string;
+  readonly configPath: string;
+}
+
+export function locateTrainedTarget(target: string, weights: readonly string[] | undefined, cwd: string): TrainedTarget {
+  const fromFiles = weights !== undefined && weights.length > 0;
   if (!fromFiles && /\.ya?ml$/i.test(target)) {
     throw new CliError([issueIn(target, 'no-parameters', 'a training config holds no trained parameters: pass a run dir or checkpoint, or --weights with one parameter file per slice')]);
   }
-  const { runDir, checkpoint } = fromFiles ? { runDir: dirname(target), checkpoint: target } : locate(target, io.cwd);
+  const { runDir, checkpoint } = fromFiles ? { runDir: dirname(target), checkpoint: target } : locate(target, cwd);
   const configPath = fromFiles ? target : join(runDir, RUN_FILES.config);
-  if (fromFiles && !existsSync(resolve(io.cwd, configPath))) throw new CliError([issueIn(target, 'file-not-found', 'no such training config')]);
-  if (!fromFiles && !existsSync(resolve(io.cwd, configPath))) throw new CliError([issueIn(runDir, 'missing-run-config', `no ${configPath}: not a run dir of kirchhoff train`)]);
+  if (fromFiles && !existsSync(resolve(cwd, configPath))) throw new CliError([issueIn(target, 'file-not-found', 'no such training config')]);
+  if (!fromFiles && !existsSync(resolve(cwd, configPath))) throw new CliError([issueIn(runDir, 'missing-run-config', `no ${configPath}: not a run dir of kirchhoff train`)]);
+  return { fromFiles, runDir, checkpoint, configPath };
+}
+
+/** Rebuilds the network of `target` and loads its trained parameters. */
+export async function loadTrainedNetwork(target: string, options: TrainedNetworkOptions, io: CliIo): Promise<TrainedNetwork> {
+  const { fromFiles, runDir, checkpoint, configPath } = locateTrainedTarget(target, options.weights, io.cwd);
   const decoded = orThrow(await decodeTrainFile(configPath, io.cwd));
   const plugins = await trainingPlugins(decoded, options.plugin ?? [], io.cwd);
   const built = await buildTraining(decoded, createTrainingContainer(plugins), { cwd: io.cwd, runDir: resolve(io.cwd, runDir) });
