@@ -21,6 +21,7 @@ import {
   type Registry,
   type SolverConfig,
   type SolverSetup,
+  type TrainerSettings,
 } from '@kirchhoff/core';
 import * as E from 'fp-ts/Either';
 import type { DependencyContainer } from 'tsyringe';
@@ -49,35 +50,24 @@ export interface TrainOverrides {
   readonly adjoint?: string;
 }
 
+/**
+ * The trainer settings a training config fixes, shared by KirchhoffNet and feed-forward plans; resuming,
+ * progress and logging come from the command line. `runDir` is absolute; `seed` seeds the shuffling
+ * (initialisation uses the top-level seed).
+ */
+export type ConfiguredTrainerSettings = Omit<TrainerSettings, 'evalBatchSize' | 'resume' | 'stopAfterIterations' | 'onProgress' | 'log'> & {
+  readonly evalBatchSize: number;
+};
+
 /** Everything core's `train` needs, built and checked. */
-export interface TrainingPlan {
+export interface TrainingPlan extends ConfiguredTrainerSettings {
   readonly decoded: DecodedTrainConfig;
   readonly network: Network;
   readonly dataset: DatasetPlugin;
-  readonly train: Dataset;
-  readonly test: Dataset;
-  /** `data.validation`'s held-out share of the training samples (then no longer in `train`). */
-  readonly validation?: Dataset;
-  /** The training mini-batches' augmentation, bound to the training set's sample shape. */
-  readonly augment?: BatchTransform;
-  readonly loss: Loss;
-  readonly optimizer: OptimizerInstance;
-  readonly lr: LrFunction;
   readonly solver: SolverConfig;
   readonly forward: SolverSetup;
   readonly backward: SolverSetup;
   readonly method: AdjointMethod;
-  readonly clip?: { readonly maxNorm?: number; readonly value?: number };
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly evalBatchSize: number;
-  /** Seeds the shuffling; initialisation uses the top-level seed. */
-  readonly seed: number;
-  readonly checkpoint?: { readonly everyIterations?: number; readonly everyMinutes?: number };
-  readonly evaluate?: { readonly everyIterations?: number; readonly everyMinutes?: number };
-  readonly earlyStopping?: { readonly patience: number; readonly minDelta?: number };
-  /** Absolute. */
-  readonly runDir: string;
 }
 
 /** The evaluation batch size core's trainer uses when the config gives none. */

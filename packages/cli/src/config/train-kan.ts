@@ -4,24 +4,19 @@ import {
   functionBasis,
   Rng,
   type BranchTypeRef,
-  type Dataset,
   type DatasetPlugin,
   type Issue,
   type KanBasis,
   type KanInit,
   type KanLayerSpec,
   type KanModel,
-  type Loss,
-  type LrFunction,
-  type OptimizerInstance,
-  type BatchTransform,
   type FunctionTable,
 } from '@kirchhoff/core';
 import * as E from 'fp-ts/Either';
 import type { DependencyContainer } from 'tsyringe';
 import { byPosition, uniqueIssues, type FieldPath, type FileIssue } from '../issues';
 import { issueAt } from './source';
-import { buildShared, trainingSettings, type SharedTraining, type TrainOverrides } from './train-build';
+import { buildShared, trainingSettings, type ConfiguredTrainerSettings, type SharedTraining, type TrainOverrides } from './train-build';
 import type { DecodedTrainConfig } from './train-decode';
 import type { AnyTrainConfig, BasisSpec, FeedForwardConfig } from './train-schema';
 
@@ -29,29 +24,13 @@ import type { AnyTrainConfig, BasisSpec, FeedForwardConfig } from './train-schem
 export const DEFAULT_INPUT_RANGE: readonly [number, number] = [0, 1.2];
 
 /** Everything core's `trainModel` needs for a KAN or MLP run. */
-export interface FeedForwardPlan {
+export interface FeedForwardPlan extends ConfiguredTrainerSettings {
   readonly kind: 'kan' | 'mlp';
   readonly decoded: DecodedTrainConfig<FeedForwardConfig>;
   readonly model: KanModel;
   /** The function table the bases were compiled with (for SPICE export). */
   readonly functions: FunctionTable;
   readonly dataset: DatasetPlugin;
-  readonly train: Dataset;
-  readonly test: Dataset;
-  readonly validation?: Dataset;
-  readonly augment?: BatchTransform;
-  readonly loss: Loss;
-  readonly optimizer: OptimizerInstance;
-  readonly lr: LrFunction;
-  readonly clip?: { readonly maxNorm?: number; readonly value?: number };
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly evalBatchSize: number;
-  readonly seed: number;
-  readonly checkpoint?: { readonly everyIterations?: number; readonly everyMinutes?: number };
-  readonly evaluate?: { readonly everyIterations?: number; readonly everyMinutes?: number };
-  readonly earlyStopping?: { readonly patience: number; readonly minDelta?: number };
-  readonly runDir: string;
 }
 
 /** A basis spec resolved through the branch catalog and scaled; problems located at `at`. */
