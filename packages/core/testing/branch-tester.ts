@@ -10,6 +10,7 @@ import { KirchhoffError } from '../src/errors';
 import { ngspiceAvailable } from '../src/spice/ngspice';
 import { probeLawInNgspice } from '../src/spice/probe';
 import { translateBranchType } from '../src/spice/translate';
+import { simdAgreement } from './simd-agreement';
 
 /** A point with a known current: `theta` in parameter order. */
 export interface ValidCase {
@@ -116,6 +117,20 @@ export const BranchTester = {
 
       it('batched rhs, jvp and vjp kernels agree with the scalar law and leave inputs unchanged', () => {
         checkBatchedKernels(get(), sample, reference, new Rng(seed + 1));
+      });
+
+      it('SIMD (WebAssembly f64x2) kernels agree with the JavaScript kernels to rounding, or the law has none', () => {
+        const type = get();
+        const differences = simdAgreement(type.law, (r) => {
+          const { vs, vd, theta } = sample(r);
+          return { voltages: [vs, vd], params: theta };
+        }, seed + 6);
+        if (differences === undefined) {
+          // Only laws calling a non-Math function run on the JavaScript kernels alone.
+          expect(type.law.simdKernels()).toBeUndefined();
+          return;
+        }
+        for (const [product, difference] of Object.entries(differences)) expect(difference, product).toBeLessThan(1e-12);
       });
 
       it(`symbolic partials match central finite differences (relative ${options.derivativeTolerance ?? 1e-6})`, () => {

@@ -3,3 +3,4 @@ export * from './dataset-tester';
 export * from './solver-tester';
 export * from './ode-problems';
 export * from './random-circuits';
+export * from './simd-agreement';

@@ -14,8 +14,10 @@ import type { ControlledSourceGroup } from '../circuit/controlled-source';
  * entries, 1 elsewhere), making the term M·dv/dt = f(v), an index-1 differential-algebraic system while
  * ∂f/∂v restricted to the algebraic nodes is invertible; only solvers with `meta.algebraic` integrate it.
  *
- * Large groups run on all kernel threads (`parallel/kernel-pool.ts`): each thread takes a contiguous range
- * of edges, and the node sums are added in a fixed order, so results repeat exactly for a thread count.
+ * Groups run on the WebAssembly SIMD kernels when they apply (`simd/`: an even batch, a law they
+ * express), and large groups on all kernel threads (`parallel/kernel-pool.ts`): each thread takes a
+ * contiguous range of edges, and the node sums are added in a fixed order, so results repeat exactly for
+ * a thread count.
  *
  * Internally every product works on padded buffers that include the ground row 0, so kernels index
  * nodes directly and never test for ground; row 0 of every input buffer stays 0 and row 0 of every
@@ -104,7 +106,7 @@ export class KclDynamics implements DifferentiableTerm {
     this.outFull.fill(0);
     const pool = kernelPool();
     this.circuit.groups.forEach((g, i) => {
-      if (pool?.worthwhile(g, B)) pool.rhs(g, this.conns[i], B, this.vFull, this.outFull);
+      if (pool.accepts(g, B)) pool.rhs(g, this.conns[i], B, this.vFull, this.outFull);
       else g.type.law.kernels.rhs(0, g.size, B, this.conns[i], g.params, g.size, this.vFull, this.outFull);
     });
     for (const s of this.sources) s.type.law.kernels.rhs(0, s.size, B, s.conn, s.params, s.size, this.vFull, this.outFull);
@@ -121,7 +123,7 @@ export class KclDynamics implements DifferentiableTerm {
     if (f) this.fFull.fill(0);
     const pool = kernelPool();
     this.circuit.groups.forEach((g, i) => {
-      if (pool?.worthwhile(g, B)) pool.jvp(g, this.conns[i], B, this.vFull, this.uFull, this.outFull, f ? this.fFull : null);
+      if (pool.accepts(g, B)) pool.jvp(g, this.conns[i], B, this.vFull, this.uFull, this.outFull, f ? this.fFull : null);
       else g.type.law.kernels.jvp(0, g.size, B, this.conns[i], g.params, g.size, this.vFull, this.uFull, this.outFull, f ? this.fFull : null);
     });
     for (const s of this.sources) s.type.law.kernels.jvp(0, s.size, B, s.conn, s.params, s.size, this.vFull, this.uFull, this.outFull, f ? this.fFull : null);
@@ -152,7 +154,7 @@ export class KclDynamics implements DifferentiableTerm {
     const pool = kernelPool();
     this.circuit.groups.forEach((g, i) => {
       const grad = gradParams ? gradParams[i] : this.gradScratch[i];
-      if (pool?.worthwhile(g, B)) pool.vjp(g, this.conns[i], B, this.vFull, this.uFull, this.outFull, grad, f ? this.fFull : null);
+      if (pool.accepts(g, B)) pool.vjp(g, this.conns[i], B, this.vFull, this.uFull, this.outFull, grad, f ? this.fFull : null);
       else g.type.law.kernels.vjp(0, g.size, B, this.conns[i], g.params, g.size, this.vFull, this.uFull, this.outFull, grad, f ? this.fFull : null);
     });
     const G = this.circuit.groups.length;

@@ -4,8 +4,13 @@ import { KirchhoffError } from '../errors';
 import type { BranchGroup } from '../circuit/circuit';
 import { KERNEL_ARGUMENTS, type KernelName } from '../symbolic/kernels';
 import { WORKER_SOURCE } from './worker-source';
+import { SimdGroup, simdApplies, simdArena } from '../simd/simd-group';
+import type { SimdKernelName } from '../simd/simd-kernels';
 
-/** Offsets into the shared control block (Int32Array); `done + chunk` and `ranges + 2·chunk` are per chunk. */
+/**
+ * Offsets into the shared control block (Int32Array); `done + chunk`, `ranges + 2·chunk` and, for SIMD
+ * jobs, `outs + chunk`, `fs + chunk` (each thread's own output blocks in the SIMD memory) are per chunk.
+ */
 const LAYOUT = {
   sequence: 0,
   kind: 1,
@@ -14,9 +19,14 @@ const LAYOUT = {
   rows: 4,
   fused: 5,
   failed: 6,
-  ranges: 8,
-  done: 8 + 2 * 64,
-  size: 8 + 3 * 64,
+  simd: 7,
+  v: 8,
+  u: 9,
+  ranges: 16,
+  done: 16 + 2 * 64,
+  outs: 16 + 3 * 64,
+  fs: 16 + 4 * 64,
+  size: 16 + 5 * 64,
   RHS: 1,
   JVP: 2,
   VJP: 3,
@@ -24,6 +34,17 @@ const LAYOUT = {
 } as const;
 
 const MAX_THREADS = 64;
+
+const KIND: Record<SimdKernelName, number> = { rhs: LAYOUT.RHS, jvp: LAYOUT.JVP, jvpFused: LAYOUT.JVP, vjp: LAYOUT.VJP, vjpFused: LAYOUT.VJP };
+
+/** SIMD memory blocks (addresses) and views of them, `capacity` values each; thread 0 is the caller. */
+interface SimdBlocks {
+  readonly v: number;
+  readonly u: number;
+  readonly outs: readonly number[];
+  readonly fs: readonly number[];
+  readonly views: { readonly v: Float64Array; readonly u: Float64Array; readonly outs: readonly Float64Array[]; readonly fs: readonly Float64Array[] };
+}
 
 /**
  * Below this many edge-samples (edges × batch) per kernel call a job runs on the calling thread: waking a
@@ -36,6 +57,8 @@ const WORKER_TIMEOUT_MS = 120_000;
 
 interface GroupEntry {
   readonly id: number;
+  /** The group's SIMD home when it runs on SIMD kernels (then mirror and grad are unused). */
+  readonly simd: SimdGroup | null;
   /** Parameters the workers read: the group's own array when it lives in shared memory, else a mirror. */
   readonly mirror: Float64Array | null;
   /** The workers' parameter-gradient output, P×E, each worker writing only its own edge range. */
@@ -73,10 +96,9 @@ export function setKernelThreads(threads: number): void {
   configuredThreads = threads;
 }
 
-/** The process's pool for the current thread count, or undefined when kernels run on one thread. */
-export function kernelPool(): KernelPool | undefined {
+/** The process's pool for the current thread count (with no workers on one thread). */
+export function kernelPool(): KernelPool {
   const threads = kernelThreads();
-  if (threads === 1) return undefined;
   if (pool?.threads !== threads) {
     pool?.close();
     pool = new KernelPool(threads);
@@ -85,11 +107,15 @@ export function kernelPool(): KernelPool | undefined {
 }
 
 /**
- * Worker threads that run a branch group's generated kernels over disjoint edge ranges, in parallel with the
- * calling thread. Inputs (voltages, directions, adjoints) are copied into shared buffers; every worker
- * writes node sums into its own buffer, which the caller adds to its own in chunk order, and parameter
- * gradients into its own edge range, which needs no reduction. Calls block until all chunks are done, so
- * the solvers above see an ordinary synchronous function.
+ * Runs a branch group's generated kernels, on the WebAssembly SIMD kernels where they apply
+ * (`simd/`: an even batch and a law they express) and on worker threads over disjoint edge ranges, in
+ * parallel with the calling thread, when the call is large enough.
+ *
+ * JavaScript kernels: inputs (voltages, directions, adjoints) are copied into shared buffers; every
+ * worker writes node sums into its own buffer, which the caller adds to its own in chunk order, and
+ * parameter gradients into its own edge range, which needs no reduction. SIMD kernels: the same, in the
+ * shared WebAssembly memory, where every thread (the caller included) has its own output block. Calls
+ * block until all chunks are done, so the solvers above see an ordinary synchronous function.
  */
 export class KernelPool {
   private readonly control: Int32Array;
@@ -97,6 +123,11 @@ export class KernelPool {
   private readonly ports: MessagePort[] = [];
   private readonly groups = new WeakMap<BranchGroup, GroupEntry>();
   private readonly released = new FinalizationRegistry<number>((id) => this.post({ type: 'release', id }));
+  private readonly simdGroups = new WeakMap<BranchGroup, GroupEntry>();
+  private readonly releasedSimd = new FinalizationRegistry<{ id: number; simd: SimdGroup }>(({ id, simd }) => {
+    this.post({ type: 'release', id });
+    simd.release();
+  });
   private nextGroupId = 1;
   private sequence = 0;
   private capacity = 0;
@@ -104,6 +135,9 @@ export class KernelPool {
   private u: Float64Array<ArrayBufferLike> = new Float64Array(0);
   private outs: Float64Array<ArrayBufferLike>[] = [];
   private fs: Float64Array<ArrayBufferLike>[] = [];
+  /** SIMD memory blocks: inputs v and u, and per thread (0 = caller) output blocks out and f. */
+  private simdCapacity = 0;
+  private simdBlocks: SimdBlocks | null = null;
 
   constructor(readonly threads: number) {
     this.control = new Int32Array(new SharedArrayBuffer(LAYOUT.size * 4));
@@ -124,10 +158,16 @@ export class KernelPool {
 
   /** Whether a call over `group` at batch B is worth splitting. */
   worthwhile(group: BranchGroup, B: number): boolean {
-    return group.size * B >= MIN_PARALLEL_WORK && group.size >= this.threads;
+    return this.threads > 1 && group.size * B >= MIN_PARALLEL_WORK && group.size >= this.threads;
+  }
+
+  /** Whether this pool should run `group` at batch B (SIMD kernels, or threads); otherwise call the kernels directly. */
+  accepts(group: BranchGroup, B: number): boolean {
+    return simdApplies(group, B) || this.worthwhile(group, B);
   }
 
   rhs(group: BranchGroup, conn: readonly Int32Array[], B: number, v: Float64Array, out: Float64Array): void {
+    if (simdApplies(group, B)) return this.simdCall('rhs', group, B, v, null, out, null, null);
     const entry = this.prepare(group, v.length);
     this.v.set(v);
     this.start(LAYOUT.RHS, entry, B, v.length, false);
@@ -136,6 +176,7 @@ export class KernelPool {
   }
 
   jvp(group: BranchGroup, conn: readonly Int32Array[], B: number, v: Float64Array, u: Float64Array, out: Float64Array, f: Float64Array | null): void {
+    if (simdApplies(group, B)) return this.simdCall(f ? 'jvpFused' : 'jvp', group, B, v, u, out, f, null);
     const entry = this.prepare(group, v.length);
     this.v.set(v);
     this.u.set(u);
@@ -148,6 +189,7 @@ export class KernelPool {
     group: BranchGroup, conn: readonly Int32Array[], B: number,
     v: Float64Array, a: Float64Array, outA: Float64Array, grad: Float64Array, f: Float64Array | null,
   ): void {
+    if (simdApplies(group, B)) return this.simdCall(f ? 'vjpFused' : 'vjp', group, B, v, a, outA, f, grad);
     const entry = this.prepare(group, v.length);
     this.v.set(v);
     this.u.set(a);
@@ -211,7 +253,88 @@ export class KernelPool {
       P: group.params.length / Math.max(1, E),
     });
     this.released.register(group, id);
-    return { id, mirror, grad, bounds };
+    return { id, simd: null, mirror, grad, bounds };
+  }
+
+  /**
+   * One SIMD call: parameters and inputs copied into the SIMD memory, each thread's output blocks cleared
+   * and filled by its edge range, then summed into the caller's arrays in thread order (deterministic for
+   * a thread count); a VJP's parameter gradient, set by the kernels per edge, is added to `grad`.
+   */
+  private simdCall(
+    kernel: SimdKernelName, group: BranchGroup, B: number,
+    v: Float64Array, u: Float64Array | null, out: Float64Array, f: Float64Array | null, grad: Float64Array | null,
+  ): void {
+    const rows = v.length;
+    const blocks = this.simdBlocksFor(rows);
+    let entry = this.simdGroups.get(group);
+    if (!entry) {
+      entry = this.registerSimd(group);
+      this.simdGroups.set(group, entry);
+    }
+    const simd = entry.simd!;
+    simd.params.set(group.params);
+    blocks.views.v.set(v);
+    if (u) blocks.views.u.set(u);
+    const parallel = this.worthwhile(group, B);
+    const chunks = parallel ? this.threads : 1;
+    if (parallel) {
+      const c = this.control;
+      c[LAYOUT.v] = blocks.v;
+      c[LAYOUT.u] = blocks.u;
+      for (let t = 0; t < this.threads; t++) {
+        c[LAYOUT.outs + t] = blocks.outs[t];
+        c[LAYOUT.fs + t] = blocks.fs[t];
+      }
+      this.start(KIND[kernel], entry, 8 * B, rows, f !== null, true);
+    }
+    const x = simd.exports;
+    x.zero(blocks.outs[0], rows * 8);
+    if (f) x.zero(blocks.fs[0], rows * 8);
+    const end = parallel ? entry.bounds[1] : simd.E;
+    x[kernel](0, end, blocks.outs[0], blocks.fs[0], 8 * B, simd.E, simd.paramsAddress, blocks.v, blocks.u, simd.gradAddress, ...simd.conn);
+    if (parallel) this.await();
+    for (let t = 0; t < chunks; t++) {
+      const partial = blocks.views.outs[t];
+      for (let i = 0; i < rows; i++) out[i] += partial[i];
+      if (f) {
+        const partialF = blocks.views.fs[t];
+        for (let i = 0; i < rows; i++) f[i] += partialF[i];
+      }
+    }
+    if (grad) {
+      const g = simd.grad;
+      for (let i = 0; i < g.length; i++) grad[i] += g[i];
+    }
+  }
+
+  private registerSimd(group: BranchGroup): GroupEntry {
+    const id = this.nextGroupId++;
+    const simd = new SimdGroup(group, simdArena());
+    const bounds = new Int32Array(this.threads + 1);
+    for (let c = 0; c <= this.threads; c++) bounds[c] = Math.round((c * group.size) / this.threads);
+    if (this.workers.length > 0) this.post({ type: 'simd-group', id, memory: simdArena().memory, ...simd.describe() });
+    this.releasedSimd.register(group, { id, simd });
+    return { id, simd, mirror: null, grad: simd.grad, bounds };
+  }
+
+  /** The SIMD memory's input and per-thread output blocks, grown to hold `rows` values. */
+  private simdBlocksFor(rows: number): SimdBlocks {
+    if (this.simdBlocks && rows <= this.simdCapacity) return this.simdBlocks;
+    const arena = simdArena();
+    if (this.simdBlocks) {
+      const old = this.simdBlocks;
+      for (const address of [old.v, old.u, ...old.outs, ...old.fs]) arena.release(address);
+    }
+    this.simdCapacity = Math.max(rows, 2 * this.simdCapacity);
+    const n = this.simdCapacity;
+    const block = () => arena.allocate(n * 8);
+    const [v, u] = [block(), block()];
+    const outs = Array.from({ length: this.threads }, block);
+    const fs = Array.from({ length: this.threads }, block);
+    const view = (address: number) => arena.f64(address, n);
+    this.simdBlocks = { v, u, outs, fs, views: { v: view(v), u: view(u), outs: outs.map(view), fs: fs.map(view) } };
+    return this.simdBlocks;
   }
 
   private grow(rows: number): void {
@@ -230,9 +353,10 @@ export class KernelPool {
     for (const port of this.ports) port.postMessage(message);
   }
 
-  private start(kind: number, entry: GroupEntry, B: number, rows: number, fused: boolean): void {
+  private start(kind: number, entry: GroupEntry, B: number, rows: number, fused: boolean, simd = false): void {
     const c = this.control;
     c[LAYOUT.kind] = kind;
+    c[LAYOUT.simd] = simd ? 1 : 0;
     c[LAYOUT.group] = entry.id;
     c[LAYOUT.batch] = B;
     c[LAYOUT.rows] = rows;
@@ -247,6 +371,19 @@ export class KernelPool {
 
   /** Waits for every worker, then adds their node sums to the caller's in chunk order. */
   private finish(rows: number, out: Float64Array, f: Float64Array | null): void {
+    this.await();
+    for (let w = 0; w < this.workers.length; w++) {
+      const partial = this.outs[w];
+      for (let i = 0; i < rows; i++) out[i] += partial[i];
+      if (f) {
+        const partialF = this.fs[w];
+        for (let i = 0; i < rows; i++) f[i] += partialF[i];
+      }
+    }
+  }
+
+  /** Waits for every worker's chunk of the current job; rethrows a worker's failure. */
+  private await(): void {
     const c = this.control;
     for (let chunk = 1; chunk < this.threads; chunk++) {
       const at = LAYOUT.done + chunk;
@@ -261,14 +398,6 @@ export class KernelPool {
       Atomics.store(c, LAYOUT.failed, 0);
       const messages = this.ports.map((p) => receiveMessageOnPort(p)?.message as { message?: string } | undefined).filter((m) => m?.message);
       throw new KirchhoffError('worker-failed', `a kernel worker failed: ${messages.map((m) => m?.message).join('; ')}`);
-    }
-    for (let w = 0; w < this.workers.length; w++) {
-      const partial = this.outs[w];
-      for (let i = 0; i < rows; i++) out[i] += partial[i];
-      if (f) {
-        const partialF = this.fs[w];
-        for (let i = 0; i < rows; i++) f[i] += partialF[i];
-      }
     }
   }
 }

@@ -3,7 +3,8 @@
  * It is a string rather than a module so that it runs the same under tsx, vitest and compiled code
  * (a transpiled function's text may reference helpers that exist only in the main bundle).
  *
- * The worker compiles the generated kernels from their source, then loops: wait on the control word,
+ * The worker compiles the generated kernels from their source (or instantiates a group's SIMD module over
+ * the shared WebAssembly memory), then loops: wait on the control word,
  * drain setup messages, run its share (chunk `index` of the edges) of the job, publish completion. The
  * control block's layout (Int32Array over a SharedArrayBuffer) comes in `workerData` from `kernel-pool.ts`.
  */
@@ -31,6 +32,11 @@ function handle(message) {
       E: message.E,
       P: message.P,
     });
+  } else if (message.type === 'simd-group') {
+    const math = {};
+    for (const name of message.mathImports) math[name] = Math[name];
+    const instance = new WebAssembly.Instance(message.module, { env: { memory: message.memory }, math });
+    groups.set(message.id, { simd: instance.exports, conn: message.conn, params: message.params, grad: message.grad, E: message.E });
   } else if (message.type === 'release') {
     groups.delete(message.id);
   } else if (message.type === 'buffers') {
@@ -41,6 +47,17 @@ function handle(message) {
   }
 }
 
+const SIMD_KERNEL = [null, ['rhs', 'rhs'], ['jvp', 'jvpFused'], ['vjp', 'vjpFused']];
+
+function runSimd(g, kind, B8, rows, fused, e0, e1) {
+  const x = g.simd;
+  const out = ctl[layout.outs + index];
+  const f = ctl[layout.fs + index];
+  x.zero(out, rows * 8);
+  if (fused) x.zero(f, rows * 8);
+  x[SIMD_KERNEL[kind][fused ? 1 : 0]](e0, e1, out, f, B8, g.E, g.params, ctl[layout.v], ctl[layout.u], g.grad, ...g.conn);
+}
+
 function run() {
   const kind = ctl[layout.kind];
   const g = groups.get(ctl[layout.group]);
@@ -49,6 +66,7 @@ function run() {
   const fused = ctl[layout.fused] === 1;
   const e0 = ctl[layout.ranges + 2 * index];
   const e1 = ctl[layout.ranges + 2 * index + 1];
+  if (ctl[layout.simd] === 1) return runSimd(g, kind, B, rows, fused, e0, e1);
   out.fill(0, 0, rows);
   if (fused) f.fill(0, 0, rows);
   const k = g.kernels;

@@ -10,6 +10,7 @@ import type { FunctionTable } from './function-table';
 import { generateKernels, type LawKernels } from './kernels';
 import { generateTraceKernels, type TraceKernels } from './trace-kernels';
 import { stripParentheses, type Node } from './tree';
+import { compileSimdKernels, type SimdKernels } from '../simd/simd-kernels';
 
 /** The scalar values of a law at one point: currents, ∂I_j/∂v_k (j-major) and ∂I_j/∂θ_k (j-major). */
 export interface PointValues {
@@ -32,6 +33,11 @@ export interface CompiledLaw {
    * call and cached. Throws a KirchhoffError when a second derivative cannot be formed.
    */
   traceKernels(): TraceKernels;
+  /**
+   * The same kernels as WebAssembly over f64x2 lanes (`simd/`), compiled on first call; undefined when the
+   * law uses an operation the SIMD compiler does not handle, and the JavaScript kernels serve alone.
+   */
+  simdKernels(): SimdKernels | undefined;
   /** Evaluates currents and all partials at one point through generated code (not mathjs). */
   evaluateAt(voltages: readonly number[], params: readonly number[]): PointValues;
 }
@@ -107,6 +113,7 @@ function build(law: ElementLaw, currentTrees: Node[], functions: FunctionTable):
   const dV = Array.from({ length: J * K }, () => new Float64Array(1));
   const dTheta = Array.from({ length: J * P }, () => new Float64Array(1));
   let trace: TraceKernels | undefined;
+  let simd: { kernels: SimdKernels | undefined } | undefined;
   return {
     law,
     currentTrees,
@@ -116,6 +123,10 @@ function build(law: ElementLaw, currentTrees: Node[], functions: FunctionTable):
     traceKernels() {
       trace ??= generateTraceKernels(law, currentTrees, functions);
       return trace;
+    },
+    simdKernels() {
+      simd ??= { kernels: compileSimdKernels(law, currentTrees, voltagePartials, paramPartials, functions) };
+      return simd.kernels;
     },
     evaluateAt(voltages, params) {
       if (voltages.length !== K || params.length !== P) {

@@ -6,6 +6,7 @@ import { Rng } from '../../src/random/rng';
 import { compileLaw } from '../../src/symbolic/compile-law';
 import { twoTerminalLaw } from '../../src/symbolic/element-law';
 import { FunctionTable } from '../../src/symbolic/function-table';
+import { simdAgreement } from '../../testing/simd-agreement';
 
 /**
  * Property tests on randomly generated laws: the generated kernels must agree with mathjs evaluating the
@@ -63,6 +64,22 @@ describe('generated kernels on random laws', () => {
         expect(close(actual, expected), `${text} at ${JSON.stringify(scope)}: kernel ${actual}, mathjs ${expected}`).toBe(true);
       }
     }
+  });
+
+  it('SIMD (WebAssembly f64x2) kernels give the JavaScript kernels to rounding in every product (300 laws)', () => {
+    const rng = new Rng(13);
+    let compiledToSimd = 0;
+    for (let i = 0; i < 300; i++) {
+      const text = randomExpression(rng, 4, false);
+      const compiled = compileLaw(twoTerminalLaw(`law ${i}`, PARAMS, text), functions);
+      if (E.isLeft(compiled)) expect.fail(`${text}: ${compiled.left.map((x) => x.message).join('; ')}`);
+      const differences = simdAgreement(compiled.right, (r) => ({ voltages: [r.normal(), r.normal()], params: PARAMS.map(() => r.normal()) }), i);
+      if (!differences) continue;
+      compiledToSimd++;
+      for (const [product, difference] of Object.entries(differences)) expect(difference, `${text}: ${product}`).toBeLessThan(1e-12);
+    }
+    // Every built-in function has a SIMD form (native or per lane), so every law compiles.
+    expect(compiledToSimd).toBe(300);
   });
 
   it("have partials equal to mathjs's own derivative where mathjs can differentiate (150 laws)", () => {

@@ -1,0 +1,80 @@
+import type { BranchGroup } from '../circuit/circuit';
+import { SimdArena } from './simd-arena';
+import { simdImports, type SimdKernelName, type SimdKernels } from './simd-kernels';
+
+/** A kernel export: (e0, e1, out, f, B8, E, params, v, u, grad, conn_0 … conn_{K−1}), byte addresses. */
+export type SimdKernelExport = (...args: number[]) => void;
+export type SimdExports = Record<SimdKernelName, SimdKernelExport> & { zero(address: number, bytes: number): void };
+
+let switchedOn: boolean | undefined;
+
+/**
+ * Whether branch groups run on the WebAssembly SIMD kernels: `setSimdKernels`, else `KIRCHHOFF_SIMD`
+ * (0 turns them off), else on. Off, or for a law they cannot express, or at an odd batch size, the
+ * JavaScript kernels run instead; both give the same values up to rounding.
+ */
+export function simdKernelsEnabled(): boolean {
+  if (switchedOn !== undefined) return switchedOn;
+  const fromEnv = process.env.KIRCHHOFF_SIMD;
+  return fromEnv === undefined || fromEnv === '' || fromEnv !== '0';
+}
+
+export function setSimdKernels(on: boolean): void {
+  switchedOn = on;
+}
+
+let arena: SimdArena | undefined;
+
+/** The process's SIMD memory, created on first use. */
+export function simdArena(): SimdArena {
+  arena ??= new SimdArena();
+  return arena;
+}
+
+/** Whether a group at batch B can run on SIMD kernels (compiling them on first ask). */
+export function simdApplies(group: BranchGroup, B: number): boolean {
+  return B % 2 === 0 && simdKernelsEnabled() && group.type.law.simdKernels() !== undefined;
+}
+
+/**
+ * A branch group's home in the SIMD memory: its connections (copied once; they never change), its
+ * parameters (copied in before every call, since optimizers update the group's own array in place) and
+ * the parameter-gradient block the VJP writes, plus the calling thread's instance of the kernels.
+ */
+export class SimdGroup {
+  readonly E: number;
+  readonly P: number;
+  readonly conn: readonly number[];
+  readonly paramsAddress: number;
+  readonly gradAddress: number;
+  readonly params: Float64Array;
+  readonly grad: Float64Array;
+  readonly exports: SimdExports;
+  readonly kernels: SimdKernels;
+
+  constructor(group: BranchGroup, readonly arena: SimdArena) {
+    this.kernels = group.type.law.simdKernels()!;
+    this.E = group.size;
+    this.P = group.params.length / Math.max(1, group.size);
+    this.conn = [group.src, group.dst].map((nodes) => {
+      const address = arena.allocate(nodes.byteLength);
+      arena.i32(address, nodes.length).set(nodes);
+      return address;
+    });
+    this.paramsAddress = arena.allocate(group.params.byteLength);
+    this.gradAddress = arena.allocate(group.params.byteLength);
+    this.params = arena.f64(this.paramsAddress, group.params.length);
+    this.grad = arena.f64(this.gradAddress, group.params.length);
+    this.exports = new WebAssembly.Instance(this.kernels.module, simdImports(this.kernels, arena.memory)).exports as unknown as SimdExports;
+  }
+
+  /** Returns the group's blocks to the arena. */
+  release(): void {
+    for (const address of [...this.conn, this.paramsAddress, this.gradAddress]) this.arena.release(address);
+  }
+
+  /** What a worker needs to run this group's kernels on its own instance. */
+  describe(): { module: WebAssembly.Module; mathImports: readonly string[]; conn: readonly number[]; params: number; grad: number; E: number } {
+    return { module: this.kernels.module, mathImports: this.kernels.mathImports, conn: this.conn, params: this.paramsAddress, grad: this.gradAddress, E: this.E };
+  }
+}
