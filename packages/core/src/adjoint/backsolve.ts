@@ -46,26 +46,37 @@ export const backsolve: AdjointMethod = {
 class AugmentedTerm implements OdeTerm {
   readonly size: number;
   readonly batch = 1;
-  private readonly outA: Float64Array;
-  private readonly grads: Float64Array[];
+  private readonly negatedA: Float64Array;
+  /** Per output buffer (the solver's few stage arrays), its parameter-gradient blocks as views. */
+  private readonly gradViews = new WeakMap<Float64Array, Float64Array[]>();
 
   constructor(private readonly term: DifferentiableTerm) {
     const n = term.size;
     this.size = 2 * n + term.paramSizes.reduce((s, x) => s + x, 0);
-    this.outA = new Float64Array(n);
-    this.grads = term.paramSizes.map((p) => new Float64Array(p));
+    this.negatedA = new Float64Array(n);
   }
 
+  /**
+   * One VJP with −a writes da/dt = −(∂f/∂y)ᵀa and dg/dt = −(∂f/∂θ)ᵀa straight into `out` (negation is
+   * exact, so this equals negating afterwards bit for bit), and f(y) from the same pass: the parameter
+   * part, by far the largest, is cleared once and written once instead of also copied and negated.
+   */
   vf(t: number, z: Float64Array, out: Float64Array): void {
     const n = this.term.size;
-    for (const g of this.grads) g.fill(0);
-    this.term.vjp(t, z.subarray(0, n), z.subarray(n, 2 * n), this.outA, this.grads, out.subarray(0, n));
-    for (let i = 0; i < n; i++) out[n + i] = -this.outA[i];
-    let offset = 2 * n;
-    for (const g of this.grads) {
-      for (let i = 0; i < g.length; i++) out[offset + i] = -g[i];
-      offset += g.length;
+    const a = z.subarray(n, 2 * n);
+    for (let i = 0; i < n; i++) this.negatedA[i] = -a[i];
+    let grads = this.gradViews.get(out);
+    if (!grads) {
+      let offset = 2 * n;
+      grads = this.term.paramSizes.map((p) => {
+        const view = out.subarray(offset, offset + p);
+        offset += p;
+        return view;
+      });
+      this.gradViews.set(out, grads);
     }
+    out.fill(0, 2 * n);
+    this.term.vjp(t, z.subarray(0, n), this.negatedA, out.subarray(n, 2 * n), grads, out.subarray(0, n));
   }
 
   describeIndex(i: number): string {
