@@ -17,12 +17,13 @@ const CONFIG = 'examples/mnist-kirchhoffnet.yaml';
  * first step 1e-2, min step 1e-5), continuous adjoint and AdamW 5e-4, on real MNIST training images:
  * median seconds per iteration (forward + adjoint + optimizer) and NFE; and one forward right-hand side
  * at B = 32 in edge evaluations per second. Environment: KH_BENCH_ITERATIONS (timed iterations, default 10),
- * KIRCHHOFF_THREADS (kernel threads, default all cores), KH_ADJOINT (adjoint method instead of the config's
+ * KH_BENCH_BATCH (batch size, default 32: the original's figures are at 32), KIRCHHOFF_THREADS (kernel
+ * threads, default all cores), KIRCHHOFF_SIMD (0: JavaScript kernels), KH_ADJOINT (adjoint method instead of the config's
  * backsolve, the original's).
  */
 export async function run(): Promise<void> {
   const iterations = Number(process.env.KH_BENCH_ITERATIONS ?? 10);
-  const B = 32;
+  const B = Number(process.env.KH_BENCH_BATCH ?? 32);
   const cwd = process.cwd();
   const decoded = orThrow(await decodeTrainFile(CONFIG, cwd));
   const container = createTrainingContainer(await trainingPlugins(decoded, [], cwd));
@@ -80,11 +81,11 @@ export async function run(): Promise<void> {
   console.log('');
   console.log('| figure | Kirchhoff | original (PyTorch, this machine) | ratio |');
   console.log('|---|---|---|---|');
-  console.log(`| s / training iteration, B = 32 (median of ${iterations}) | ${median.toFixed(3)} | ${ORIGINAL.secondsPerIteration} | ${(ORIGINAL.secondsPerIteration / median).toFixed(2)}× |`);
+  console.log(`| s / training iteration, B = ${B} (median of ${iterations}) | ${median.toFixed(3)} | ${ORIGINAL.secondsPerIteration} | ${(ORIGINAL.secondsPerIteration / median).toFixed(2)}× |`);
   console.log(`| NFE per iteration, forward / backward (mean) | ${mean(0)} / ${mean(1)} | 31–43 adjoint | |`);
-  console.log(`| forward RHS, one slice, B = 32 (median ms) | ${rhs.median.toFixed(2)} | ${ORIGINAL.rhsMsAtB32} | ${(ORIGINAL.rhsMsAtB32 / rhs.median).toFixed(2)}× |`);
+  console.log(`| forward RHS, one slice, B = ${B} (median ms) | ${rhs.median.toFixed(2)} | ${ORIGINAL.rhsMsAtB32} | ${(ORIGINAL.rhsMsAtB32 / rhs.median).toFixed(2)}× |`);
   console.log(`| forward RHS edge-evaluations / s | ${(evalsPerSecond / 1e6).toFixed(0)} M | ${ORIGINAL.edgeEvalsPerSecond / 1e6} M | ${(evalsPerSecond / ORIGINAL.edgeEvalsPerSecond).toFixed(2)}× |`);
-  console.log(`| fused RHS + VJP, B = 32 (median ms) | ${vjp.median.toFixed(2)} | ${ORIGINAL.rhsVjpMsAtB32} | ${(ORIGINAL.rhsVjpMsAtB32 / vjp.median).toFixed(2)}× |`);
+  console.log(`| fused RHS + VJP, B = ${B} (median ms) | ${vjp.median.toFixed(2)} | ${ORIGINAL.rhsVjpMsAtB32} | ${(ORIGINAL.rhsVjpMsAtB32 / vjp.median).toFixed(2)}× |`);
 }
 
 function orThrow<T>(result: E.Either<readonly { message: string }[], T>): T {

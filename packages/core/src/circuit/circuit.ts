@@ -1,3 +1,4 @@
+import { sharedParameterArray } from '../simd/simd-group';
 import * as E from 'fp-ts/Either';
 import type { Issue } from '../errors';
 import type { CompiledBranchType } from '../symbolic/branch-type';
@@ -115,8 +116,9 @@ export function createCircuit(input: CircuitInput, where = 'circuit'): E.Either<
       });
       return;
     }
-    // In shared memory, so that kernel worker threads read the very parameters an optimizer updates in place.
-    const params = new Float64Array(new SharedArrayBuffer(8 * g.params.length));
+    // In shared memory, so that kernel worker threads read the very parameters an optimizer updates in
+    // place; in the SIMD kernels' memory when they are on, so that they need no copy either.
+    const params = sharedParameterArray(g.params.length);
     params.set(g.params as ArrayLike<number>);
     const firstBad = params.findIndex((x) => !Number.isFinite(x));
     if (firstBad >= 0) {

@@ -248,6 +248,8 @@ export class KernelPool {
       args: Object.fromEntries(names.map((n) => [n, KERNEL_ARGUMENTS[n]])),
       conn,
       params: (mirror ?? group.params).buffer,
+      paramsOffset: (mirror ?? group.params).byteOffset,
+      paramsLength: group.params.length,
       grad: grad.buffer,
       E,
       P: group.params.length / Math.max(1, E),
@@ -273,7 +275,7 @@ export class KernelPool {
       this.simdGroups.set(group, entry);
     }
     const simd = entry.simd!;
-    simd.params.set(group.params);
+    if (simd.copiesParams) simd.params.set(group.params);
     blocks.views.v.set(v);
     if (u) blocks.views.u.set(u);
     const parallel = this.worthwhile(group, B);

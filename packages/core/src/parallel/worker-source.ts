@@ -27,7 +27,7 @@ function handle(message) {
     groups.set(message.id, {
       kernels,
       conn: message.conn.map((b) => new Int32Array(b)),
-      params: new Float64Array(message.params),
+      params: new Float64Array(message.params, message.paramsOffset, message.paramsLength),
       grad: new Float64Array(message.grad),
       E: message.E,
       P: message.P,

@@ -17,6 +17,9 @@ export class SimdArena {
   /** Free blocks [start, size), sorted by start, neighbours merged. */
   private readonly free: [number, number][] = [[ALIGN, 16 * PAGE - ALIGN]];
   private readonly sizes = new Map<number, number>();
+  /** Every buffer object the memory has handed out (a new one after each grow), to recognise views. */
+  private readonly buffers = new Set<ArrayBufferLike>();
+  private readonly adopted = new FinalizationRegistry<number>((address) => this.release(address));
 
   /** A block of at least `bytes` bytes, zero-filled; address 0 is never returned. */
   allocate(bytes: number): number {
@@ -53,11 +56,33 @@ export class SimdArena {
   }
 
   f64(address: number, length: number): Float64Array {
-    return new Float64Array(this.memory.buffer, address, length);
+    return new Float64Array(this.buffer(), address, length);
   }
 
   i32(address: number, length: number): Int32Array {
-    return new Int32Array(this.memory.buffer, address, length);
+    return new Int32Array(this.buffer(), address, length);
+  }
+
+  /**
+   * A zeroed Float64Array living in this memory, whose block is released when the array is garbage
+   * collected: kernels address it directly, so data kept here (a circuit's parameters) is never copied.
+   */
+  float64Array(length: number): Float64Array {
+    const address = this.allocate(length * 8);
+    const view = this.f64(address, length);
+    this.adopted.register(view, address);
+    return view;
+  }
+
+  /** The byte address of a view into this memory, or undefined for any other array. */
+  addressOf(view: ArrayBufferView): number | undefined {
+    return this.buffers.has(view.buffer) ? view.byteOffset : undefined;
+  }
+
+  private buffer(): ArrayBufferLike {
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    return buffer;
   }
 
   /** Bytes currently reserved (for tests and diagnostics). */

@@ -31,6 +31,14 @@ export function simdArena(): SimdArena {
   return arena;
 }
 
+/**
+ * Storage for a circuit's parameters: in the SIMD memory when SIMD kernels are on (kernels then read
+ * them in place), else in a SharedArrayBuffer; either way worker threads see in-place updates.
+ */
+export function sharedParameterArray(length: number): Float64Array {
+  return simdKernelsEnabled() ? simdArena().float64Array(length) : new Float64Array(new SharedArrayBuffer(8 * length));
+}
+
 /** Whether a group at batch B can run on SIMD kernels (compiling them on first ask). */
 export function simdApplies(group: BranchGroup, B: number): boolean {
   return B % 2 === 0 && simdKernelsEnabled() && group.type.law.simdKernels() !== undefined;
@@ -38,14 +46,17 @@ export function simdApplies(group: BranchGroup, B: number): boolean {
 
 /**
  * A branch group's home in the SIMD memory: its connections (copied once; they never change), its
- * parameters (copied in before every call, since optimizers update the group's own array in place) and
- * the parameter-gradient block the VJP writes, plus the calling thread's instance of the kernels.
+ * parameters and the parameter-gradient block the VJP writes, plus the calling thread's instance of the
+ * kernels. Parameters that `createCircuit` placed in the SIMD memory are used where they are; others
+ * (a circuit assembled by hand) are copied in before every call, since optimizers update them in place.
  */
 export class SimdGroup {
   readonly E: number;
   readonly P: number;
   readonly conn: readonly number[];
   readonly paramsAddress: number;
+  /** Whether parameters live outside the SIMD memory and are copied in before every call. */
+  readonly copiesParams: boolean;
   readonly gradAddress: number;
   readonly params: Float64Array;
   readonly grad: Float64Array;
@@ -61,16 +72,19 @@ export class SimdGroup {
       arena.i32(address, nodes.length).set(nodes);
       return address;
     });
-    this.paramsAddress = arena.allocate(group.params.byteLength);
+    const home = arena.addressOf(group.params);
+    this.copiesParams = home === undefined;
+    this.paramsAddress = home ?? arena.allocate(group.params.byteLength);
     this.gradAddress = arena.allocate(group.params.byteLength);
-    this.params = arena.f64(this.paramsAddress, group.params.length);
+    this.params = home === undefined ? arena.f64(this.paramsAddress, group.params.length) : group.params;
     this.grad = arena.f64(this.gradAddress, group.params.length);
     this.exports = new WebAssembly.Instance(this.kernels.module, simdImports(this.kernels, arena.memory)).exports as unknown as SimdExports;
   }
 
   /** Returns the group's blocks to the arena. */
   release(): void {
-    for (const address of [...this.conn, this.paramsAddress, this.gradAddress]) this.arena.release(address);
+    for (const address of [...this.conn, this.gradAddress]) this.arena.release(address);
+    if (this.copiesParams) this.arena.release(this.paramsAddress);
   }
 
   /** What a worker needs to run this group's kernels on its own instance. */
