@@ -4,7 +4,7 @@ import { KirchhoffError } from '../errors';
 import type { BranchGroup } from '../circuit/circuit';
 import { KERNEL_ARGUMENTS, type KernelName } from '../symbolic/kernels';
 import { WORKER_SOURCE } from './worker-source';
-import { SimdGroup, simdApplies, simdArena } from '../simd/simd-group';
+import { SimdCallBlocks, SimdGroup, simdApplies, simdArena } from '../simd/simd-group';
 import type { SimdKernelName } from '../simd/simd-kernels';
 
 /**
@@ -37,14 +37,6 @@ const MAX_THREADS = 64;
 
 const KIND: Record<SimdKernelName, number> = { rhs: LAYOUT.RHS, jvp: LAYOUT.JVP, jvpFused: LAYOUT.JVP, vjp: LAYOUT.VJP, vjpFused: LAYOUT.VJP };
 
-/** SIMD memory blocks (addresses) and views of them, `capacity` values each; thread 0 is the caller. */
-interface SimdBlocks {
-  readonly v: number;
-  readonly u: number;
-  readonly outs: readonly number[];
-  readonly fs: readonly number[];
-  readonly views: { readonly v: Float64Array; readonly u: Float64Array; readonly outs: readonly Float64Array[]; readonly fs: readonly Float64Array[] };
-}
 
 /**
  * Below this many edge-samples (edges × batch) per kernel call a job runs on the calling thread: waking a
@@ -135,9 +127,7 @@ export class KernelPool {
   private u: Float64Array<ArrayBufferLike> = new Float64Array(0);
   private outs: Float64Array<ArrayBufferLike>[] = [];
   private fs: Float64Array<ArrayBufferLike>[] = [];
-  /** SIMD memory blocks: inputs v and u, and per thread (0 = caller) output blocks out and f. */
-  private simdCapacity = 0;
-  private simdBlocks: SimdBlocks | null = null;
+  private simdBlocks: SimdCallBlocks | null = null;
 
   constructor(readonly threads: number) {
     this.control = new Int32Array(new SharedArrayBuffer(LAYOUT.size * 4));
@@ -268,7 +258,8 @@ export class KernelPool {
     v: Float64Array, u: Float64Array | null, out: Float64Array, f: Float64Array | null, grad: Float64Array | null,
   ): void {
     const rows = v.length;
-    const blocks = this.simdBlocksFor(rows);
+    this.simdBlocks ??= new SimdCallBlocks(simdArena(), this.threads);
+    const blocks = this.simdBlocks.holding(rows);
     let entry = this.simdGroups.get(group);
     if (!entry) {
       entry = this.registerSimd(group);
@@ -318,25 +309,6 @@ export class KernelPool {
     if (this.workers.length > 0) this.post({ type: 'simd-group', id, memory: simdArena().memory, ...simd.describe() });
     this.releasedSimd.register(group, { id, simd });
     return { id, simd, mirror: null, grad: simd.grad, bounds };
-  }
-
-  /** The SIMD memory's input and per-thread output blocks, grown to hold `rows` values. */
-  private simdBlocksFor(rows: number): SimdBlocks {
-    if (this.simdBlocks && rows <= this.simdCapacity) return this.simdBlocks;
-    const arena = simdArena();
-    if (this.simdBlocks) {
-      const old = this.simdBlocks;
-      for (const address of [old.v, old.u, ...old.outs, ...old.fs]) arena.release(address);
-    }
-    this.simdCapacity = Math.max(rows, 2 * this.simdCapacity);
-    const n = this.simdCapacity;
-    const block = () => arena.allocate(n * 8);
-    const [v, u] = [block(), block()];
-    const outs = Array.from({ length: this.threads }, block);
-    const fs = Array.from({ length: this.threads }, block);
-    const view = (address: number) => arena.f64(address, n);
-    this.simdBlocks = { v, u, outs, fs, views: { v: view(v), u: view(u), outs: outs.map(view), fs: fs.map(view) } };
-    return this.simdBlocks;
   }
 
   private grow(rows: number): void {

@@ -92,3 +92,35 @@ export class SimdGroup {
     return { module: this.kernels.module, mathImports: this.kernels.mathImports, conn: this.conn, params: this.paramsAddress, grad: this.gradAddress, E: this.E };
   }
 }
+
+/**
+ * The SIMD memory's per-call blocks, shared by every group a pool runs: inputs v and u, and per thread
+ * (0 = the caller) output blocks out and f, each `capacity` values, with views made once.
+ */
+export class SimdCallBlocks {
+  private capacity = 0;
+  v = 0;
+  u = 0;
+  outs: number[] = [];
+  fs: number[] = [];
+  views: { v: Float64Array; u: Float64Array; outs: Float64Array[]; fs: Float64Array[] } = { v: new Float64Array(0), u: new Float64Array(0), outs: [], fs: [] };
+
+  constructor(
+    private readonly arena: SimdArena,
+    private readonly threads: number,
+  ) {}
+
+  /** These blocks, grown (doubling) to hold at least `rows` values. */
+  holding(rows: number): this {
+    if (rows <= this.capacity) return this;
+    if (this.capacity > 0) for (const address of [this.v, this.u, ...this.outs, ...this.fs]) this.arena.release(address);
+    const n = (this.capacity = Math.max(rows, 2 * this.capacity));
+    const block = () => this.arena.allocate(n * 8);
+    [this.v, this.u] = [block(), block()];
+    this.outs = Array.from({ length: this.threads }, block);
+    this.fs = Array.from({ length: this.threads }, block);
+    const view = (address: number) => this.arena.f64(address, n);
+    this.views = { v: view(this.v), u: view(this.u), outs: this.outs.map(view), fs: this.fs.map(view) };
+    return this;
+  }
+}
