@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { BranchCatalog, createKirchhoffContainer, KclDynamics, kernelThreads } from '@kirchhoff/core';
+import { BranchCatalog, createKirchhoffContainer, KclDynamics, kernelThreads, simdKernelsEnabled } from '@kirchhoff/core';
 import { registerBranches } from '@kirchhoff/branches';
 import { readFixtureJson, toNodeMajor, type MnistLogitsFixture } from '../../test/support/fixtures';
 import { loadPretrainedMnist } from '../../test/support/mnist-model';
@@ -32,7 +32,7 @@ export function run(): void {
   const evals = (E * B) / (rhs.median / 1000);
   const fmt = (x: number) => `${(x / 1e6).toFixed(0)} M`;
   console.log(`kernels: MNIST layer, ${E} ShiftRelu1 edges, ${circuit.numNodes} non-ground nodes + ground, B = ${B}`);
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${kernelThreads()} kernel thread${kernelThreads() === 1 ? '' : 's'} (KIRCHHOFF_THREADS)`);
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${kernelThreads()} kernel thread${kernelThreads() === 1 ? '' : 's'} (KIRCHHOFF_THREADS), ${simdKernelsEnabled() ? 'WebAssembly SIMD' : 'JavaScript'} kernels (KIRCHHOFF_SIMD)`);
   console.log('');
   console.log('| measure | Kirchhoff (median) | original PyTorch | ratio |');
   console.log('|---|---|---|---|');

@@ -29,6 +29,7 @@ export { BranchCatalog, type BranchTypeRef } from './symbolic/branch-catalog';
 export { createCircuit, edgeCount, type BranchGroup, type BranchGroupInput, type Circuit, type CircuitInput } from './circuit/circuit';
 export { KclDynamics } from './dynamics/kcl-dynamics';
 export { kernelThreads, setKernelThreads, MIN_PARALLEL_WORK } from './parallel/kernel-pool';
+export { simdKernelsEnabled, setSimdKernels } from './simd/simd-group';
 export { Rng, type RngState } from './random/rng';
 export { fillRow, initializeParams } from './random/init';
 export { drawNoise, NOISE_DISTRIBUTIONS, perturbMultiplicative, quantizeSymmetric, type NoiseDistribution } from './random/perturb';
