@@ -33,6 +33,24 @@ describe('trainer', () => {
     expect(summary.iterations).toBe(3 * 6);
   });
 
+  it('reads the schedule at fractional epochs with lrPerIteration, every iteration (and once per epoch without)', async () => {
+    const seen: [number, number, number, number][] = [];
+    const options = await twoMoonsTraining(mkdtempSync(join(tmpdir(), 'kh-lr-')), {
+      lrPerIteration: true,
+      onProgress: (e) => seen.push([e.epoch, e.batch, e.batches, e.lr]),
+    });
+    train(options);
+    expect(seen.length).toBe(18);
+    for (const [epoch, batch, batches, lr] of seen) {
+      // Cosine over tMax = 3 epochs from 0.02 to 1e-4 (the helper's schedule), at epoch + (batch − 1)/batches.
+      const at = epoch + (batch - 1) / batches;
+      expect(lr).toBeCloseTo(1e-4 + ((0.02 - 1e-4) * (1 + Math.cos((Math.PI * at) / 3))) / 2, 15);
+    }
+    const perEpoch: number[] = [];
+    train(await twoMoonsTraining(mkdtempSync(join(tmpdir(), 'kh-lr-')), { onProgress: (e) => perEpoch.push(e.lr) }));
+    expect(new Set(perEpoch).size).toBe(3);
+  });
+
   it('resumes from a mid-epoch checkpoint to exactly the uninterrupted run', async () => {
     const straightDir = mkdtempSync(join(tmpdir(), 'kh-straight-'));
     const straight = await twoMoonsTraining(straightDir);

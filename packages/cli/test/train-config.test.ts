@@ -99,6 +99,15 @@ describe('training configs', () => {
     expect(issue.message).toContain("did you mean 'capacitance'");
   });
 
+  it('reads a schedule per iteration when asked (per: iteration), per epoch by default', async () => {
+    const perIteration = await check(configText({ schedule: { name: 'cosine', tMax: 2, per: 'iteration' } }));
+    const perEpoch = await check(configText({ schedule: { name: 'cosine', tMax: 2 } }));
+    if (E.isLeft(perIteration) || E.isLeft(perEpoch)) throw new Error('expected both configs to build');
+    expect(perIteration.right.lrPerIteration).toBe(true);
+    expect(perEpoch.right.lrPerIteration).toBeUndefined();
+    expect(perIteration.right.lr(0.5)).toBeCloseTo(perEpoch.right.lr(0.5), 15);
+  });
+
   // Each case: a change to a valid config, and the code and field of the issue it must produce.
   const cases: [string, Tree, string, string][] = [
     ['an unknown top-level key', { epochs: 3 }, 'unknown-key', 'epochs'],
@@ -109,6 +118,7 @@ describe('training configs', () => {
     ['a negative learning rate', { optimizer: { lr: -0.1 } }, 'invalid-option', 'optimizer.lr'],
     ['an unknown optimizer option', { optimizer: { momentum: 0.9 } }, 'unknown-option', 'optimizer.momentum'],
     ['a schedule without its required option', { schedule: { name: 'cosine' } }, 'missing-option', 'schedule.tMax'],
+    ['a schedule read per something else', { schedule: { name: 'cosine', tMax: 2, per: 'batch' } }, 'invalid-value', 'schedule.per'],
     ['an unknown dataset', { data: { dataset: 'two-mons' } }, 'unknown-dataset', 'data.dataset'],
     ['an unknown dataset option', { data: { options: { noize: 0.1 } } }, 'unknown-option', 'data.options'],
     ['a bad image size', { data: { dataset: 'mnist', options: { size: 0 } } }, 'invalid-option', 'data.options'],

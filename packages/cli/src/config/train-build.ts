@@ -219,7 +219,7 @@ function optimizerFactory(decoded: AnyDecoded, registries: TrainingRegistries) {
 
 function schedule(decoded: AnyDecoded, registries: TrainingRegistries, baseLr: number | undefined): E.Either<FileIssue[], LrFunction> {
   const { src, config } = decoded;
-  const { name, ...options } = config.schedule ?? { name: 'constant' };
+  const { name, per: _per, ...options } = config.schedule ?? { name: 'constant' };
   return E.chain((plugin: LrSchedule) => {
     // With the optimizer's rate unknown (already reported), the options are still checked, against a valid stand-in.
     const created = plugin.create(options, baseLr ?? 1e-3, 'schedule');
@@ -287,6 +287,7 @@ export function trainingSettings(decoded: AnyDecoded, o: TrainOverrides) {
   const { training } = config;
   return {
     ...(config.clip && { clip: config.clip }),
+    ...(config.schedule?.per === 'iteration' && { lrPerIteration: true }),
     epochs: o.epochs ?? training.epochs,
     batchSize: training.batchSize,
     evalBatchSize: training.evalBatchSize ?? DEFAULT_EVAL_BATCH_SIZE,

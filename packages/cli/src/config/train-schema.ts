@@ -167,7 +167,14 @@ export const trainConfigSchema = z
     data,
     loss: z.string().optional().describe('loss id; default: cross-entropy for classification, mse for regression'),
     optimizer: namedWithOptions('optimizer').describe('{name, …options}, e.g. {name: adamw, lr: 0.02, weightDecay: 0.01}'),
-    schedule: namedWithOptions('learning-rate schedule').optional().describe('{name, …options}; default: constant'),
+    schedule: z
+      .object({
+        name: z.string().describe('learning-rate schedule id'),
+        per: z.enum(['epoch', 'iteration']).optional().describe('epoch (default): the rate changes between epochs; iteration: the schedule is read at fractional epochs, epoch + batch/batches'),
+      })
+      .catchall(z.unknown())
+      .optional()
+      .describe('{name, per?, …options}; default: constant'),
     clip: z
       .strictObject({ maxNorm: z.number().positive().optional(), value: z.number().positive().optional() })
       .optional()

@@ -41,6 +41,11 @@ export interface TrainerSettings {
   readonly loss: Loss;
   readonly optimizer: OptimizerInstance;
   readonly lr: LrFunction;
+  /**
+   * Read the schedule at fractional epochs, epoch + batch/batches, so that the rate changes every
+   * iteration (a cosine decaying within the first epoch); default: once per epoch, as PyTorch's schedulers.
+   */
+  readonly lrPerIteration?: boolean;
   readonly clip?: { readonly maxNorm?: number; readonly value?: number };
   readonly epochs: number;
   readonly batchSize: number;
@@ -243,13 +248,14 @@ export function trainModel(options: ModelTrainerOptions): TrainingSummary {
   let lastTestAccuracy = NaN;
   let lastTestLoss = NaN;
   for (; epoch < options.epochs; epoch++) {
-    const lr = options.lr(epoch);
+    let lr = options.lr(epoch);
     if (!permutation) permutation = rng.shuffle(Int32Array.from({ length: data.count }, (_, i) => i));
     for (; batchIndex < batches; batchIndex++) {
       if (options.stopAfterIterations !== undefined && ranHere >= options.stopAfterIterations) {
         return summary(true);
       }
       const rows = permutation.subarray(batchIndex * options.batchSize, Math.min(data.count, (batchIndex + 1) * options.batchSize));
+      if (options.lrPerIteration) lr = options.lr(epoch + batchIndex / batches);
       const step = trainStep(options, model, rows, grads, lr, augmenting?.prepare(data, rows, rng));
       if (step.ok) {
         running.lossSum += step.loss * rows.length;
