@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { EtCircuit, ET_PARAM_NAMES, initEtParams, parityLogits, parityLossAndGradient, parityPredictions as predictions, paritySplit, zerosLikeEt } from '@kirchhoff/core';
+import { EtCircuit, ET_PARAM_NAMES, ET_REFERENCE_INIT, initEtParams, trainParity, parityLogits, parityLossAndGradient, parityPredictions as predictions, paritySplit, zerosLikeEt } from '@kirchhoff/core';
 import { describe, expect, it } from 'vitest';
 import { setupOf } from './support/denseam';
 
@@ -46,5 +46,13 @@ describe('parity Energy Transformer', () => {
       expect(predictions(fine, 52)).toEqual(predictions(coarse, 52));
       fine.forEach((x, i) => expect(Math.abs(x - coarse[i])).toBeLessThan(1e-3));
     }
+  });
+
+  it('the reference init has no position embeddings, and training keeps them at 0 (raw² has zero gradient at 0)', () => {
+    const start = initEtParams(0, ET_REFERENCE_INIT);
+    expect(start.pos.every((x) => x === 0)).toBe(true);
+    const run = trainParity({ dt: 0.02, epochs: 3, peakLr: 1e-2, warmupEpochs: 1, clip: 1, weightDecay: 5e-5, penaltyStart: 1, penaltyMax: 0.1, seed: 0, init: ET_REFERENCE_INIT, evaluateEvery: 3 });
+    expect(run.params.pos.every((x) => x === 0)).toBe(true);
+    expect(run.params.tok.some((x, i) => Math.abs(x - start.tok[i]) > 1e-3)).toBe(true);
   });
 });

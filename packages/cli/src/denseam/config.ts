@@ -43,6 +43,13 @@ const trainingBlock = z.strictObject({
   penaltyStart: z.number().int().min(0),
   penaltyMax: z.number().min(0),
   seed: z.number().int().min(0),
+  /** Initial raw-parameter scales: the reference code's, the wider default, or explicit standard deviations. */
+  init: z
+    .union([
+      z.enum(['reference', 'wide']),
+      z.strictObject({ tokens: z.number().min(0), positions: z.number().min(0), hopfield: z.number().min(0), hopfieldBias: z.number().min(0) }),
+    ])
+    .optional(),
   evaluateEvery: z.number().int().positive(),
 });
 

@@ -29,8 +29,8 @@ export interface EtParams {
   readonly readoutB: Float64Array;
 }
 export const ET_PARAM_NAMES = ['tok', 'pos', 'hopf', 'a', 'b', 'c', 'readoutW', 'readoutB'] as const;
-/** Embeddings (no weight decay in the reference recipe). */
-export const ET_EMBEDDINGS: readonly (keyof EtParams)[] = ['tok', 'pos'];
+/** The conductances: the reference code's "fast" group, trained without weight decay (biases and readout get it). */
+export const ET_CONDUCTANCES: readonly (keyof EtParams)[] = ['tok', 'pos', 'hopf'];
 
 export function etParamList(p: EtParams): Float64Array[] {
   return ET_PARAM_NAMES.map((n) => p[n]);
@@ -50,21 +50,43 @@ export function zerosLikeEt(): EtParams {
   };
 }
 
+/** Standard deviations of the seeded initial raw parameters (conductances are their squares). */
+export interface EtInitScales {
+  readonly tokens: number;
+  /**
+   * Position embeddings. 0 switches them off for good: a conductance is raw², so its gradient 2·raw·∂L/∂G
+   * is 0 at raw = 0 and no optimizer step moves it.
+   */
+  readonly positions: number;
+  readonly hopfield: number;
+  /** Spread of the Hopfield biases c (0: all start at 0). */
+  readonly hopfieldBias: number;
+}
+
 /**
- * Seeded initialisation. Raw conductances: 0.5 for the embeddings (attention conductances ~0.25–0.5, so
- * β·h_attn is O(1) once v is, and attention is not uniform), 0.15 for ξ_hopf, whose squares (mean ≈ 0.02,
- * spectral norm ≈ 0.4) keep the ReLU group's energy bounded below (needs ‖ξ_hopf‖₂ < 1). The Hopfield
- * biases c start spread (N(0, 0.5)): with non-negative conductances and v ≥ 0 a ReLU with c = 0 never
- * leaves its linear side, and the readout needs units that switch at different input counts.
+ * The reference training script's scales: raw 0.1 token embeddings, 0.06 ξ_hopf, zero biases, and no
+ * position embeddings (its attention row l is ξ_tok[x_l] alone, so the model sees the bits as a set,
+ * which is all parity needs).
  */
-export function initEtParams(seed: number): EtParams {
+export const ET_REFERENCE_INIT: EtInitScales = { tokens: 0.1, positions: 0, hopfield: 0.06, hopfieldBias: 0 };
+
+/**
+ * Larger scales: attention conductances ~0.25–0.5 (so β·h_attn is O(1) once v is), ξ_hopf with squares
+ * of mean ≈ 0.02 (spectral norm ≈ 0.4 < 1, the ReLU group's energy stays bounded below) and Hopfield
+ * biases spread N(0, 0.5) (with non-negative conductances and v ≥ 0 a ReLU with c = 0 never leaves its
+ * linear side).
+ */
+export const ET_WIDE_INIT: EtInitScales = { tokens: 0.5, positions: 0.5, hopfield: 0.15, hopfieldBias: 0.5 };
+
+/** Seeded initialisation; the readout is N(0, 1/D), the other biases 0. */
+export function initEtParams(seed: number, scales: EtInitScales = ET_WIDE_INIT): EtParams {
   const rng = new Rng(seed);
   const p = zerosLikeEt();
   const fill = (x: Float64Array, std: number) => x.forEach((_, i) => (x[i] = std * rng.normal()));
-  fill(p.tok, 0.5);
-  fill(p.pos, 0.5);
-  fill(p.hopf, 0.15);
-  fill(p.c, 0.5);
+  fill(p.tok, scales.tokens);
+  fill(p.pos, scales.positions);
+  fill(p.hopf, scales.hopfield);
+  fill(p.c, scales.hopfieldBias);
   fill(p.readoutW, 1 / Math.sqrt(ET_SIZES.D));
   return p;
 }
@@ -119,14 +141,8 @@ export class EtCircuit {
     source.set(p.c, D + L);
   }
 
-  /** The initial state: v = 0, h at its target, which is its bias. */
   initialState(p: EtParams): Float64Array {
-    const { D, L, M } = ET_SIZES;
-    const B = this.batch;
-    const y = new Float64Array((D + L + M) * B);
-    for (let l = 0; l < L; l++) y.fill(p.b[l], (D + l) * B, (D + l + 1) * B);
-    for (let m = 0; m < M; m++) y.fill(p.c[m], (D + L + m) * B, (D + L + m + 1) * B);
-    return y;
+    return etInitialState(p, this.batch);
   }
 
   /**
@@ -161,6 +177,15 @@ export class EtCircuit {
     }
     for (let i = 0; i < M * D; i++) out.hopf[i] += 2 * p.hopf[i] * (toHopf[i] + fromHopf[i]);
   }
+}
+
+/** The initial state (node-major, batch innermost): v = 0, h at its target, which is its bias. */
+export function etInitialState(p: EtParams, B: number): Float64Array {
+  const { D, L, M } = ET_SIZES;
+  const y = new Float64Array((D + L + M) * B);
+  for (let l = 0; l < L; l++) y.fill(p.b[l], (D + l) * B, (D + l + 1) * B);
+  for (let m = 0; m < M; m++) y.fill(p.c[m], (D + L + m) * B, (D + L + m + 1) * B);
+  return y;
 }
 
 /** logits = W v + r for every sample: v is D × B (batch innermost), out is classes × B. */

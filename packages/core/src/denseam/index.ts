@@ -16,7 +16,10 @@ export {
   type CorruptedWords,
 } from './tasks';
 export {
+  ET_CONDUCTANCES,
   ET_CONSTANTS,
+  ET_REFERENCE_INIT,
+  ET_WIDE_INIT,
   ET_PARAM_NAMES,
   ET_SIZES,
   EtCircuit,
@@ -24,6 +27,8 @@ export {
   etParamList,
   initEtParams,
   zerosLikeEt,
+  type EtInitScales,
   type EtParams,
 } from './energy-transformer';
-export { parityLogits, parityLossAndGradient, parityPredictions, readParityCheckpoint, trainParity, type BatchResult, type ParityTrainingOptions, type ParityTrainingResult } from './parity-training';
+export { EtEuler, eulerGrid } from './et-euler';
+export { parityEulerLogits, parityEulerLossAndGradient, parityLogits, parityLossAndGradient, parityPredictions, readParityCheckpoint, trainParity, type BatchResult, type ParityTrainingOptions, type ParityTrainingResult } from './parity-training';
