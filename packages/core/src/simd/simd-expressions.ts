@@ -52,7 +52,6 @@ export class SimdExpressionCompiler {
   private readonly memo = new WeakMap<Node, string>();
   private readonly uses = new Map<string, number>();
   private readonly locals = new Map<string, { index: number; kind: Kind }>();
-  private readonly seenSample = new Set<string>();
 
   /**
    * @param trees every tree this kernel will emit (for use counts)
@@ -102,7 +101,7 @@ export class SimdExpressionCompiler {
     }
     const key = keyOf(n, this.memo);
     const known = this.locals.get(key);
-    if (known && (!this.variesPerSample(n) || this.seenSample.has(key))) {
+    if (known) {
       into.get(known.index);
       this.convert(known.kind, want, into);
       return;
@@ -124,17 +123,11 @@ export class SimdExpressionCompiler {
       return;
     }
     const kind = this.natural(n);
-    const index = known?.index ?? into.local(V128);
+    const index = into.local(V128);
     this.composite(n, into, kind);
     into.tee(index);
     this.locals.set(key, { index, kind });
-    this.seenSample.add(key);
     this.convert(kind, want, into);
-  }
-
-  /** Starts a new sample-loop body: shared per-sample values must be recomputed (tee'd) before reuse. */
-  resetSample(): void {
-    this.seenSample.clear();
   }
 
   private natural(n: Node): Kind {

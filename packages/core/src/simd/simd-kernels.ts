@@ -118,13 +118,12 @@ function kernelBody(kind: SimdKernelName, law: ElementLaw, trees: LawTrees, func
     pushValue();
     sample.simd(sign > 0 ? 'add' : 'sub').v128Store();
   };
-  /** Pushes Σ of the given products (each a list of pushers multiplied), or returns false when empty. */
-  const sum = (terms: (() => void)[]): boolean => {
+  /** Pushes Σ of the given terms (each pushes one v128); callers pass at least one. */
+  const sum = (terms: (() => void)[]): void => {
     terms.forEach((push, i) => {
       push();
       if (i > 0) sample.simd('add');
     });
-    return terms.length > 0;
   };
   const loadRow = (base: number, k: number) => () => sample.get(base).get(row[k]).i32Add().get(o).i32Add().v128Load();
 
